@@ -1,0 +1,680 @@
+/*
+ * sinkhole.h - public API of the unbound-sinkhole core library.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The core of unbound-sinkhole: domain names, indicator feeds, the compiled
+ * domain set, the module configuration, the answer policy and the client
+ * event log.  Everything declared here is plain C99 with POSIX threads; no
+ * Unbound header is needed to use it.  The Unbound-facing glue in module/
+ * and the sinkholectl tool in tools/ are both built on this API, and the
+ * unit tests in tests/unit exercise it directly.
+ *
+ * Conventions, as in Unbound:
+ *  - functions that can fail return 1 on success and 0 on failure, unless
+ *    documented otherwise; errors about input are reported through an
+ *    sh_diag callback with file, line and column;
+ *  - "wire" names are uncompressed DNS wire format, at most SH_NAME_MAX
+ *    bytes including the root label; "canonical" means lower-cased ASCII
+ *    letters (RFC 4034 section 6.2);
+ *  - ownership is written on every function that allocates: the caller
+ *    frees what a *_new, *_load or *_build returns with the matching
+ *    *_free or *_unref.
+ */
+
+#ifndef SINKHOLE_H
+#define SINKHOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+/* ------------------------------------------------------------------ */
+
+/** Maximum length of a wire-format domain name, including the root. */
+#define SH_NAME_MAX 255
+/** Maximum length of one label. */
+#define SH_LABEL_MAX 63
+/**
+ * Maximum length of a name in escaped presentation format: every byte of
+ * a 255 byte name escaped as \DDD, plus the terminating NUL.
+ */
+#define SH_NAME_TEXT_MAX (SH_NAME_MAX * 4 + 1)
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                         */
+/* ------------------------------------------------------------------ */
+
+/** Severity of a diagnostic. */
+enum sh_severity {
+	/** the input is refused */
+	SH_SEV_ERROR = 0,
+	/** the input is accepted, but the operator should look at it */
+	SH_SEV_WARNING,
+	/** informational, for instance an expired indicator skipped */
+	SH_SEV_NOTE
+};
+
+/** One diagnostic about an input file. */
+struct sh_diag_msg {
+	/** severity */
+	enum sh_severity severity;
+	/** file name as given to the loader; never NULL ("-" for none) */
+	const char* file;
+	/** 1-based line, 0 when not known */
+	unsigned line;
+	/** 1-based column, 0 when not known */
+	unsigned column;
+	/** the message, without file and position; never NULL */
+	const char* text;
+};
+
+/**
+ * Callback that receives diagnostics.  The message and its strings are
+ * only valid during the call.
+ * @param arg: user argument given to the loader.
+ * @param msg: the diagnostic.
+ */
+typedef void (*sh_diag_fn)(void* arg, const struct sh_diag_msg* msg);
+
+/**
+ * Format a diagnostic as "file:line:column: error: text".
+ * Line and column are left out when zero.
+ * @param msg: the diagnostic.
+ * @param buf: destination, always NUL terminated when len > 0.
+ * @param len: size of buf.
+ * @return the length the full string would have (as snprintf).
+ */
+int sh_diag_format(const struct sh_diag_msg* msg, char* buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Domain names                                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Parse a name in presentation format into canonical wire format.
+ * Accepts an optional trailing dot, RFC 1035 escapes (\X and \DDD), and
+ * letters in any case (lower-cased in the output).  Refuses empty labels,
+ * labels over 63 bytes, names over 255 bytes and bad escapes.  The root
+ * name "." is parsed (callers decide whether they accept it).
+ * @param text: NUL terminated presentation name.
+ * @param out: destination of SH_NAME_MAX bytes.
+ * @param err: if not NULL, set to a static description on failure.
+ * @return the wire length (>= 1), or 0 on failure.
+ */
+size_t sh_name_from_text(const char* text, uint8_t out[SH_NAME_MAX],
+	const char** err);
+
+/**
+ * Validate an uncompressed wire name and copy it in canonical form.
+ * @param wire: the name; need not be NUL terminated.
+ * @param maxlen: bytes available at wire.
+ * @param out: destination of SH_NAME_MAX bytes.
+ * @return the wire length, or 0 if the name is malformed (bad label
+ *	length, compression pointer, longer than maxlen or SH_NAME_MAX).
+ */
+size_t sh_name_canon(const uint8_t* wire, size_t maxlen,
+	uint8_t out[SH_NAME_MAX]);
+
+/**
+ * Number of labels in a valid wire name, not counting the root label.
+ * @param wire: valid wire name.
+ * @return label count; 0 for the root.
+ */
+unsigned sh_name_labels(const uint8_t* wire);
+
+/**
+ * Write a valid wire name in presentation format, escaped losslessly:
+ * "." inside a label becomes "\.", "\" becomes "\\", a '"' becomes "\"",
+ * and every byte outside printable ASCII (0x21..0x7e) becomes \DDD, so
+ * the result is pure printable ASCII and parses back to the same bytes
+ * with sh_name_from_text.  The root is ".", other names carry no
+ * trailing dot.
+ * @param wire: valid wire name.
+ * @param out: destination.
+ * @param outlen: size of out; SH_NAME_TEXT_MAX is always enough.
+ * @return length written (excluding NUL), or 0 if out is too small.
+ */
+size_t sh_name_to_text(const uint8_t* wire, char* out, size_t outlen);
+
+/**
+ * Compare two wire names for equality, ignoring ASCII case.
+ * @return 1 if equal, 0 if not.
+ */
+int sh_name_equal(const uint8_t* a, const uint8_t* b);
+
+/* ------------------------------------------------------------------ */
+/* DNS mnemonics                                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Mnemonic of an RR type ("A", "AAAA", "HTTPS", ...), or "TYPEnnn"
+ * (RFC 3597) written to buf for unknown types.
+ * @param type: the type.
+ * @param buf: scratch of at least 16 bytes, used for unknown types.
+ * @return the name, static or buf.
+ */
+const char* sh_rrtype_name(uint16_t type, char buf[16]);
+/** Mnemonic of a class ("IN", "CH", ...) or "CLASSnnn" in buf. */
+const char* sh_rrclass_name(uint16_t klass, char buf[16]);
+/** Mnemonic of an rcode ("NOERROR", "NXDOMAIN", ...) or "RCODEnn". */
+const char* sh_rcode_name(int rcode, char buf[16]);
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                             */
+/* ------------------------------------------------------------------ */
+
+/** What the resolver does with a name that matched. */
+enum sh_action {
+	/** no decision: inherit (feed default, then config default) */
+	SH_ACTION_INHERIT = 0,
+	/** A/AAAA from the sinkhole addresses, NODATA for other types */
+	SH_ACTION_SINKHOLE,
+	/** NXDOMAIN with the sinkhole SOA */
+	SH_ACTION_NXDOMAIN,
+	/** NOERROR, no answer, the sinkhole SOA */
+	SH_ACTION_NODATA,
+	/** REFUSED */
+	SH_ACTION_REFUSE,
+	/** allow-list entry: resolve normally */
+	SH_ACTION_ALLOW
+};
+
+/**
+ * Name of an action as written in YAML ("sinkhole", "nxdomain", ...).
+ * @return static string; "inherit" for SH_ACTION_INHERIT.
+ */
+const char* sh_action_name(enum sh_action action);
+
+/**
+ * Parse an action name.  "allow" and "inherit" are not accepted.
+ * @param text: the name, exact lower case.
+ * @param out: the action.
+ * @return 1 on success, 0 if unknown.
+ */
+int sh_action_parse(const char* text, enum sh_action* out);
+
+/* ------------------------------------------------------------------ */
+/* Indicator feeds                                                     */
+/* ------------------------------------------------------------------ */
+
+/** Limits applied while reading YAML files (feeds and config). */
+struct sh_limits {
+	/** maximum file size in bytes */
+	size_t max_file_bytes;
+	/** maximum nesting depth of YAML collections */
+	unsigned max_depth;
+	/** maximum number of indicators (block and allow) in one feed */
+	size_t max_indicators;
+	/** maximum length of a scalar string value in bytes */
+	size_t max_scalar_bytes;
+};
+
+/**
+ * Fill limits with the documented defaults: 64 MiB, depth 16,
+ * 2,000,000 indicators, 4096-byte scalars.
+ * @param lim: limits to fill.
+ */
+void sh_limits_default(struct sh_limits* lim);
+
+/** Indicator flag: matches only the name itself, not subdomains. */
+#define SH_IND_EXACT 0x01
+/** Indicator flag: an allow-list entry. */
+#define SH_IND_ALLOW 0x02
+
+/** One indicator of a feed, as loaded.  Owned by its sh_feed. */
+struct sh_indicator {
+	/** canonical wire name */
+	uint8_t* name;
+	/** length of name */
+	size_t namelen;
+	/** SH_IND_* flags */
+	unsigned flags;
+	/** own action, or SH_ACTION_INHERIT; SH_ACTION_ALLOW for allows */
+	enum sh_action action;
+	/** line and column of the indicator in the file */
+	unsigned line, column;
+	/** first_seen as UTC seconds, or 0 */
+	time_t first_seen;
+	/** expires as UTC seconds, or 0 for never */
+	time_t expires;
+	/** confidence 0..100, or -1 when not given */
+	int confidence;
+	/** comment, or NULL */
+	char* comment;
+	/** tags, NULL-terminated array, or NULL */
+	char** tags;
+};
+
+/** One parsed feed file.  Reference counted, immutable once loaded. */
+struct sh_feed {
+	/** references held; the feed is freed when it drops to 0 */
+	unsigned refs;
+	/** path the feed was read from */
+	char* path;
+	/** feed id, unique across the loaded feeds */
+	char* id;
+	/** description, or NULL */
+	char* description;
+	/** reference URLs, NULL-terminated array, or NULL */
+	char** references;
+	/** optional version string given in the file, or NULL */
+	char* version;
+	/** default action of the feed, or SH_ACTION_INHERIT */
+	enum sh_action default_action;
+	/** default confidence, or -1 */
+	int default_confidence;
+	/** SHA-256 of the file contents, lower-case hex, NUL terminated */
+	char sha256[65];
+	/** when the file was loaded, UTC seconds */
+	time_t loaded_at;
+	/** indicators (block and allow), in file order */
+	struct sh_indicator* ind;
+	/** number of indicators */
+	size_t num_ind;
+	/** how many indicators were skipped because they expired */
+	size_t num_expired;
+};
+
+/**
+ * Parse one YAML feed file.  The whole file is refused on any error;
+ * diagnostics carry file:line:column.  Expired indicators (expires
+ * before now) are left out and counted, with a note per indicator.
+ * @param path: file to read.
+ * @param lim: limits, or NULL for the defaults.
+ * @param now: the current time, for expiry.
+ * @param diag: receives errors, warnings and notes; may be NULL.
+ * @param arg: argument for diag.
+ * @return a new feed with one reference (caller unrefs it), or NULL on
+ *	failure (an error was reported through diag).
+ */
+struct sh_feed* sh_feed_load(const char* path, const struct sh_limits* lim,
+	time_t now, sh_diag_fn diag, void* arg);
+
+/**
+ * Parse a feed from memory, as sh_feed_load.
+ * @param name: file name to use in diagnostics.
+ * @param data: the YAML text; need not be NUL terminated.
+ * @param len: its length.
+ * @return as sh_feed_load.
+ */
+struct sh_feed* sh_feed_parse(const char* name, const char* data,
+	size_t len, const struct sh_limits* lim, time_t now,
+	sh_diag_fn diag, void* arg);
+
+/** Take a reference to a feed.  @return feed. */
+struct sh_feed* sh_feed_ref(struct sh_feed* feed);
+/** Drop a reference to a feed; frees it at zero.  NULL is fine. */
+void sh_feed_unref(struct sh_feed* feed);
+
+/**
+ * Load every feed file (*.yaml, *.yml, not starting with '.') in a
+ * directory, in name order.  A file that fails is reported and skipped;
+ * the others are loaded.
+ * @param dir: directory.
+ * @param lim: limits, or NULL.
+ * @param now: current time.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @param feeds: on success, a malloced array of feed references; the
+ *	caller unrefs each and frees the array.
+ * @param num: number of feeds in the array.
+ * @param failed: number of files that failed.
+ * @return 1 if the directory could be read, 0 if not.
+ */
+int sh_feed_load_dir(const char* dir, const struct sh_limits* lim,
+	time_t now, sh_diag_fn diag, void* arg, struct sh_feed*** feeds,
+	size_t* num, size_t* failed);
+
+/* ------------------------------------------------------------------ */
+/* The compiled domain set                                             */
+/* ------------------------------------------------------------------ */
+
+/** The compiled, immutable set of all indicators.  Read-only once built,
+ * so any number of threads may match against it without locking. */
+struct sh_set;
+
+/** The result of a match. */
+struct sh_match {
+	/** effective action: the indicator's, else its feed's default,
+	 * else the default given to sh_set_build.  SH_ACTION_ALLOW when an
+	 * allow entry is the most specific match. */
+	enum sh_action action;
+	/** the matched entry's canonical wire name, inside the set */
+	const uint8_t* name;
+	/** the feed of the matched entry */
+	const struct sh_feed* feed;
+	/** the matched indicator, inside feed */
+	const struct sh_indicator* ind;
+};
+
+/**
+ * Build a set from feeds.  Feeds are taken in array order; when two
+ * feeds list the same name with the same exact flag, the first one
+ * wins and a warning is reported.  Two feeds with the same id are an
+ * error: the later one is left out.
+ * @param feeds: the feeds; the set takes its own references.
+ * @param num: number of feeds.
+ * @param default_action: action for indicators and feeds that give none.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return the new set (caller frees with sh_set_free), or NULL when out
+ *	of memory.
+ */
+struct sh_set* sh_set_build(struct sh_feed* const* feeds, size_t num,
+	enum sh_action default_action, sh_diag_fn diag, void* arg);
+
+/** Free a set and drop its feed references.  NULL is fine. */
+void sh_set_free(struct sh_set* set);
+
+/**
+ * Find the most specific entry that covers a name.  An entry covers its
+ * own name, and every name below it unless it is exact.  Matching is
+ * ASCII case-insensitive; qname need not be canonical.
+ * @param set: the set.
+ * @param qname: a valid wire name.
+ * @param m: filled in on a match.
+ * @return 1 if an entry matched (including an allow entry), 0 if none.
+ */
+int sh_set_match(const struct sh_set* set, const uint8_t* qname,
+	struct sh_match* m);
+
+/** Number of entries (block and allow) in the set. */
+size_t sh_set_count(const struct sh_set* set);
+/** Number of feeds in the set. */
+size_t sh_set_num_feeds(const struct sh_set* set);
+/** The i-th feed of the set. */
+const struct sh_feed* sh_set_feed(const struct sh_set* set, size_t i);
+/** Bytes of memory held by the set itself (not the feeds). */
+size_t sh_set_memory(const struct sh_set* set);
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                       */
+/* ------------------------------------------------------------------ */
+
+/** Environment variable naming the module's configuration file. */
+#define SH_CONFIG_ENV "UNBOUND_SINKHOLE_CONF"
+#ifndef SH_CONFIG_DEFAULT
+/** Compiled-in default path of the configuration file. */
+#define SH_CONFIG_DEFAULT "/etc/unbound/sinkhole.yaml"
+#endif
+
+/** The module configuration. */
+struct sh_config {
+	/** path the configuration was read from */
+	char* path;
+	/** identity of this resolver in the log (default: host name) */
+	char* identity;
+	/** directory with feed files */
+	char* feed_dir;
+	/** event log file */
+	char* log_file;
+	/** capacity of the event queue between resolver threads and the
+	 * log writer, in bytes */
+	size_t log_queue_bytes;
+	/** default action */
+	enum sh_action action;
+	/** sinkhole IPv4 address, network order */
+	uint8_t ipv4[4];
+	/** sinkhole IPv6 address, network order */
+	uint8_t ipv6[16];
+	/** TTL of sinkhole answers, and SOA minimum */
+	uint32_t ttl;
+	/** SOA MNAME of sinkhole answers, canonical wire */
+	uint8_t soa_mname[SH_NAME_MAX];
+	/** SOA RNAME of sinkhole answers, canonical wire */
+	uint8_t soa_rname[SH_NAME_MAX];
+	/** attach Extended DNS Error 15 (Blocked) when the client sent EDNS */
+	int ede;
+	/** limits for reading feeds */
+	struct sh_limits limits;
+};
+
+/**
+ * Find the configuration file: the SH_CONFIG_ENV variable if set and
+ * not empty, else SH_CONFIG_DEFAULT.
+ * @return static or environment string; do not free.
+ */
+const char* sh_config_path(void);
+
+/**
+ * Read and validate the configuration.  Unknown keys, wrong types and
+ * bad values are errors with file:line:column.
+ * @param path: the YAML file.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return a new config (caller frees with sh_config_free), or NULL.
+ */
+struct sh_config* sh_config_load(const char* path, sh_diag_fn diag,
+	void* arg);
+
+/** Parse a configuration from memory, as sh_config_load. */
+struct sh_config* sh_config_parse(const char* name, const char* data,
+	size_t len, sh_diag_fn diag, void* arg);
+
+/** Free a configuration.  NULL is fine. */
+void sh_config_free(struct sh_config* cfg);
+
+/* ------------------------------------------------------------------ */
+/* Answer policy                                                       */
+/* ------------------------------------------------------------------ */
+
+/** DNS constants used by the policy; values from RFC 1035 and later. */
+enum {
+	SH_TYPE_A = 1, SH_TYPE_NS = 2, SH_TYPE_CNAME = 5, SH_TYPE_SOA = 6,
+	SH_TYPE_AAAA = 28, SH_TYPE_DS = 43, SH_TYPE_RRSIG = 46,
+	SH_TYPE_DNSKEY = 48, SH_TYPE_ANY = 255,
+	SH_CLASS_IN = 1,
+	SH_RCODE_NOERROR = 0, SH_RCODE_SERVFAIL = 2, SH_RCODE_NXDOMAIN = 3,
+	SH_RCODE_REFUSED = 5,
+	SH_EDE_BLOCKED = 15
+};
+
+/** What the answer to a sinkholed query contains. */
+struct sh_answer_plan {
+	/** response code */
+	int rcode;
+	/** AA flag */
+	int aa;
+	/** answer RR type (SH_TYPE_A or SH_TYPE_AAAA), 0 for no answer */
+	uint16_t an_type;
+	/** answer rdata (4 or 16 bytes) */
+	const uint8_t* an_rdata;
+	/** answer rdata length */
+	size_t an_rdlen;
+	/** 1 if the authority section carries the sinkhole SOA */
+	int soa;
+	/** owner of the SOA: the matched indicator's name (a valid wire
+	 * name inside the set) */
+	const uint8_t* soa_owner;
+	/** TTL of every record */
+	uint32_t ttl;
+};
+
+/**
+ * Decide the answer for a query that matched a blocking entry.
+ * ANY is answered like A.  For sinkhole, types other than A and AAAA
+ * get NODATA with the SOA.
+ * @param cfg: configuration (addresses, TTL).
+ * @param m: the match; m->action must be a blocking action.
+ * @param qtype: the query type.
+ * @param plan: filled in.
+ */
+void sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
+	uint16_t qtype, struct sh_answer_plan* plan);
+
+/**
+ * Encode SOA rdata for the sinkhole zone: MNAME, RNAME, serial,
+ * refresh 3600, retry 600, expire 86400, minimum = ttl.
+ * @param cfg: configuration.
+ * @param serial: the serial (for instance the set's load time).
+ * @param out: destination of at least 2*SH_NAME_MAX+20 bytes.
+ * @return rdata length.
+ */
+size_t sh_soa_rdata(const struct sh_config* cfg, uint32_t serial,
+	uint8_t* out);
+
+/**
+ * Text for Extended DNS Error 15: "blocked by unbound-sinkhole feed ID".
+ * @param feed_id: the feed id.
+ * @param buf: destination.
+ * @param len: size of buf.
+ * @return length of the text (truncated to len-1).
+ */
+size_t sh_ede_text(const char* feed_id, char* buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Client events                                                       */
+/* ------------------------------------------------------------------ */
+
+/** Transport a query arrived over. */
+enum sh_transport {
+	SH_TRANSPORT_UDP = 0,
+	SH_TRANSPORT_TCP,
+	SH_TRANSPORT_TLS,
+	SH_TRANSPORT_HTTPS,
+	/** no client: the resolver asked by itself */
+	SH_TRANSPORT_INTERNAL
+};
+
+/** One sinkholed query by one client, as handed to the event log. */
+struct sh_event {
+	/** when, UTC */
+	struct timespec time;
+	/** client address, or NULL for internal queries */
+	const struct sockaddr* client;
+	/** length of client */
+	socklen_t client_len;
+	/** transport */
+	enum sh_transport transport;
+	/** query name as the client sent it (case kept), valid wire */
+	const uint8_t* qname;
+	/** query type */
+	uint16_t qtype;
+	/** query class */
+	uint16_t qclass;
+	/** DNS message id of the client's query */
+	uint16_t qid;
+	/** action taken */
+	enum sh_action action;
+	/** response code sent */
+	int rcode;
+	/** why: "query" for a client's own question; later reasons are
+	 * "cname", "ns", "subquery", "egress" */
+	const char* reason;
+	/** the matched indicator's wire name */
+	const uint8_t* indicator;
+	/** the matched feed */
+	const struct sh_feed* feed;
+};
+
+/**
+ * Format an event as one ECS JSON line, terminated by '\n'.  The field
+ * reference is in README.md.  Every string is JSON-escaped; the query
+ * name is escaped losslessly with sh_name_to_text first.
+ * @param ev: the event.
+ * @param identity: the resolver identity (observer.name).
+ * @param buf: destination.
+ * @param len: size of buf; 4096 is always enough.
+ * @return the line length including '\n', or 0 if buf was too small.
+ */
+size_t sh_event_format(const struct sh_event* ev, const char* identity,
+	char* buf, size_t len);
+
+/**
+ * Append s as JSON string contents (no quotes) to buf: '"', '\' and
+ * control characters are escaped; bytes >= 0x80 that do not form valid
+ * UTF-8 are written as \u00XX of the byte value.
+ * @param buf: destination.
+ * @param len: size of buf.
+ * @param s: source bytes.
+ * @param slen: number of source bytes.
+ * @return bytes written, or (size_t)-1 if buf is too small.
+ */
+size_t sh_json_escape(char* buf, size_t len, const char* s, size_t slen);
+
+/* ------------------------------------------------------------------ */
+/* Event log writer                                                    */
+/* ------------------------------------------------------------------ */
+
+/** The asynchronous event log.  Thread-safe. */
+struct sh_log;
+
+/** Counters of a log. */
+struct sh_log_stats {
+	/** lines accepted into the queue */
+	uint64_t submitted;
+	/** lines written to the file */
+	uint64_t written;
+	/** lines dropped because the queue was full or the file failed */
+	uint64_t dropped;
+	/** times the file was reopened (rotation) */
+	uint64_t reopened;
+	/** write errors */
+	uint64_t errors;
+};
+
+/**
+ * Open the log file (O_APPEND|O_CREAT, mode 0640) and start the writer
+ * thread.  Resolver threads hand whole lines to sh_log_submit, which
+ * copies them into a bounded queue and never waits for the disk.  The
+ * writer thread writes whole lines only; every second it checks
+ * whether the path still names the open file and reopens it if it was
+ * moved or removed (logrotate), and after drops it writes a line with
+ * event.action "events_dropped" and the count.
+ * @param path: the log file.
+ * @param queue_bytes: capacity of the queue.
+ * @param identity: resolver identity, for the writer's own events.
+ * @return the log (caller closes with sh_log_close), or NULL with the
+ *	reason logged through diag.
+ */
+struct sh_log* sh_log_open(const char* path, size_t queue_bytes,
+	const char* identity, sh_diag_fn diag, void* arg);
+
+/**
+ * Queue one complete line.  Never blocks on I/O; holds a mutex only to
+ * copy the line.
+ * @param log: the log.
+ * @param line: the line, ending in '\n'.
+ * @param len: its length.
+ * @return 1 if queued, 0 if dropped (counted).
+ */
+int sh_log_submit(struct sh_log* log, const char* line, size_t len);
+
+/** Ask the writer to reopen the file at its next wake-up. */
+void sh_log_reopen(struct sh_log* log);
+
+/** Read the counters.  @param log: the log.  @param st: filled in. */
+void sh_log_get_stats(struct sh_log* log, struct sh_log_stats* st);
+
+/**
+ * Flush the queue, stop the writer thread, close the file and free.
+ * NULL is fine.
+ */
+void sh_log_close(struct sh_log* log);
+
+/**
+ * Current UTC time formatted per RFC 3339 with milliseconds and "Z":
+ * "2023-03-29T12:00:00.123Z".
+ * @param ts: the time.
+ * @param buf: at least 32 bytes.
+ * @return length written.
+ */
+size_t sh_time_format(const struct timespec* ts, char buf[32]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SINKHOLE_H */

@@ -1,0 +1,296 @@
+/*
+ * tools/sinkholectl.c - command-line tool for unbound-sinkhole feeds.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * sinkholectl shares the feed loader and the matcher with the module,
+ * so what it says about a feed or a name is what the resolver does:
+ *  - lint FILE...   validate feed files, errors at file:line:column;
+ *  - match NAME...  show which feed, indicator and action cover a name.
+ * Exit status: 0 success (lint: all valid; match: at least one name is
+ * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
+ * or load errors.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "sinkhole.h"
+
+/** Exit status for usage and environment errors. */
+#define CTL_EXIT_USAGE 2
+
+/** Options common to all commands. */
+struct ctl_opts {
+	/** configuration file, or NULL for the default discovery */
+	const char* config;
+	/** feed directory or file overriding the configuration, or NULL */
+	const char* feeds;
+	/** quiet: print errors only */
+	int quiet;
+};
+
+/** Counts diagnostics by severity for a command. */
+struct ctl_diag_count {
+	/** errors seen */
+	size_t errors;
+	/** warnings seen */
+	size_t warnings;
+};
+
+/**
+ * Print a diagnostic to stderr and count it.
+ * @param arg: a struct ctl_diag_count.
+ * @param msg: the diagnostic.
+ */
+static void
+ctl_diag(void* arg, const struct sh_diag_msg* msg)
+{
+	struct ctl_diag_count* c = (struct ctl_diag_count*)arg;
+	char buf[2048];
+	sh_diag_format(msg, buf, sizeof(buf));
+	fprintf(stderr, "%s\n", buf);
+	if(msg->severity == SH_SEV_ERROR)
+		c->errors++;
+	else if(msg->severity == SH_SEV_WARNING)
+		c->warnings++;
+}
+
+/** Print the usage text. @param out: where. */
+static void
+ctl_usage(FILE* out)
+{
+	fprintf(out,
+"usage: sinkholectl [options] lint FILE...\n"
+"       sinkholectl [options] match NAME...\n"
+"\n"
+"Validate unbound-sinkhole indicator feeds and test names against them,\n"
+"with the same loader and matcher as the Unbound module.\n"
+"\n"
+"commands:\n"
+"  lint FILE...    check feed files; errors are printed as\n"
+"                  file:line:column: error: text. Exit 0 if all are valid.\n"
+"  match NAME...   show the feed, indicator and action that cover each\n"
+"                  name, or 'no match'. Exit 0 if any name is blocked.\n"
+"\n"
+"options:\n"
+"  -c, --config FILE   module configuration (default: $%s, else %s)\n"
+"  -f, --feeds PATH    feed directory or file to use instead of the\n"
+"                      configuration's 'feeds'\n"
+"  -q, --quiet         print only errors\n"
+"  -h, --help          this text\n"
+"\n"
+"exit status: 0 success, 1 invalid feed or no name blocked, 2 usage or\n"
+"load error.\n", SH_CONFIG_ENV, SH_CONFIG_DEFAULT);
+}
+
+/**
+ * Lint feed files.
+ * @param o: options.
+ * @param files: the files.
+ * @param n: how many.
+ * @return exit status.
+ */
+static int
+ctl_lint(const struct ctl_opts* o, char** files, int n)
+{
+	struct ctl_diag_count dc = {0, 0};
+	struct sh_feed** feeds = calloc((size_t)n + 1, sizeof(*feeds));
+	struct sh_set* set;
+	size_t nf = 0, bad = 0, i;
+	int k;
+	if(!feeds) {
+		fprintf(stderr, "sinkholectl: out of memory\n");
+		return CTL_EXIT_USAGE;
+	}
+	for(k = 0; k < n; k++) {
+		struct sh_feed* f = sh_feed_load(files[k], NULL, time(NULL),
+			ctl_diag, &dc);
+		if(!f) {
+			bad++;
+			continue;
+		}
+		if(!o->quiet)
+			printf("%s: ok: feed %s, %u indicators, %u expired\n",
+				files[k], f->id, (unsigned)f->num_ind,
+				(unsigned)f->num_expired);
+		feeds[nf++] = f;
+	}
+	/* duplicate feed ids across the files are errors too */
+	set = sh_set_build(feeds, nf, SH_ACTION_SINKHOLE, ctl_diag, &dc);
+	sh_set_free(set);
+	for(i = 0; i < nf; i++)
+		sh_feed_unref(feeds[i]);
+	free(feeds);
+	return (bad || dc.errors) ? 1 : 0;
+}
+
+/**
+ * Load the feeds named by the options or the configuration.
+ * @param o: options.
+ * @param dc: diagnostic counters.
+ * @return the set (caller frees) or NULL (reported).
+ */
+static struct sh_set*
+ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
+{
+	struct sh_config* cfg = NULL;
+	struct sh_feed** feeds = NULL;
+	struct sh_set* set = NULL;
+	const char* path = o->feeds;
+	enum sh_action def = SH_ACTION_SINKHOLE;
+	struct stat st;
+	size_t n = 0, failed = 0, i;
+	if(!path || o->config) {
+		const char* cpath = o->config ? o->config : sh_config_path();
+		if(!(cfg = sh_config_load(cpath, ctl_diag, dc)))
+			return NULL;
+		def = cfg->action;
+		if(!path)
+			path = cfg->feed_dir;
+	}
+	if(stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		struct sh_feed* f = sh_feed_load(path, cfg ? &cfg->limits :
+			NULL, time(NULL), ctl_diag, dc);
+		if(f && (feeds = malloc(sizeof(*feeds))))
+			feeds[n++] = f;
+		else	sh_feed_unref(f);
+	} else if(!sh_feed_load_dir(path, cfg ? &cfg->limits : NULL,
+		time(NULL), ctl_diag, dc, &feeds, &n, &failed)) {
+		fprintf(stderr, "sinkholectl: cannot read feeds at %s: %s\n",
+			path, strerror(errno));
+	}
+	if(n > 0 || failed == 0)
+		set = sh_set_build(feeds, n, def, ctl_diag, dc);
+	for(i = 0; i < n; i++)
+		sh_feed_unref(feeds[i]);
+	free(feeds);
+	sh_config_free(cfg);
+	return set;
+}
+
+/**
+ * Print what covers one name.
+ * @param set: the set.
+ * @param name: presentation name.
+ * @return 1 if blocked, 0 if not, -1 if the name is invalid.
+ */
+static int
+ctl_match_one(const struct sh_set* set, const char* name)
+{
+	uint8_t wire[SH_NAME_MAX];
+	char ind[SH_NAME_TEXT_MAX];
+	const char* err = NULL;
+	struct sh_match m;
+	if(!sh_name_from_text(name, wire, &err)) {
+		fprintf(stderr, "sinkholectl: %s: invalid name: %s\n", name,
+			err ? err : "?");
+		return -1;
+	}
+	if(!sh_set_match(set, wire, &m)) {
+		printf("%s: no match\n", name);
+		return 0;
+	}
+	sh_name_to_text(m.name, ind, sizeof(ind));
+	printf("%s: %s (feed %s, indicator %s, %s)\n", name,
+		m.action == SH_ACTION_ALLOW ? "allowed" :
+		sh_action_name(m.action), m.feed->id, ind,
+		(m.ind && (m.ind->flags & SH_IND_EXACT)) ? "exact" :
+		"subdomains");
+	return m.action != SH_ACTION_ALLOW;
+}
+
+/**
+ * Match names against the feeds.
+ * @param o: options.
+ * @param names: the names.
+ * @param n: how many.
+ * @return exit status.
+ */
+static int
+ctl_match(const struct ctl_opts* o, char** names, int n)
+{
+	struct ctl_diag_count dc = {0, 0};
+	struct sh_set* set = ctl_load_set(o, &dc);
+	int k, blocked = 0, bad = 0;
+	if(!set)
+		return CTL_EXIT_USAGE;
+	for(k = 0; k < n; k++) {
+		int r = ctl_match_one(set, names[k]);
+		if(r > 0)
+			blocked++;
+		else if(r < 0)
+			bad++;
+	}
+	sh_set_free(set);
+	if(bad)
+		return CTL_EXIT_USAGE;
+	return blocked ? 0 : 1;
+}
+
+/**
+ * Parse the options.
+ * @param argc: as main.
+ * @param argv: as main.
+ * @param o: filled in.
+ * @return index of the command, or -1 (exit 0, help shown) or -2
+ *	(usage error, reported).
+ */
+static int
+ctl_parse_opts(int argc, char** argv, struct ctl_opts* o)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"feeds", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	int c;
+	memset(o, 0, sizeof(*o));
+	while((c = getopt_long(argc, argv, "+c:f:qh", longopts, NULL)) != -1) {
+		switch(c) {
+		case 'c': o->config = optarg; break;
+		case 'f': o->feeds = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': ctl_usage(stdout); return -1;
+		default: ctl_usage(stderr); return -2;
+		}
+	}
+	return optind;
+}
+
+/**
+ * Entry point.
+ * @param argc: argument count.
+ * @param argv: arguments.
+ * @return exit status.
+ */
+int
+main(int argc, char** argv)
+{
+	struct ctl_opts o;
+	int i = ctl_parse_opts(argc, argv, &o);
+	if(i == -1)
+		return 0;
+	if(i < 0 || i >= argc) {
+		if(i >= argc)
+			ctl_usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if(strcmp(argv[i], "lint") == 0 && i + 1 < argc)
+		return ctl_lint(&o, argv + i + 1, argc - i - 1);
+	if(strcmp(argv[i], "match") == 0 && i + 1 < argc)
+		return ctl_match(&o, argv + i + 1, argc - i - 1);
+	fprintf(stderr, "sinkholectl: unknown command or missing arguments: "
+		"%s\n", argv[i]);
+	ctl_usage(stderr);
+	return CTL_EXIT_USAGE;
+}
