@@ -577,7 +577,16 @@ struct sh_event {
 	const uint8_t* indicator;
 	/** the matched feed */
 	const struct sh_feed* feed;
+	/** the matched indicator (for its confidence), or NULL */
+	const struct sh_indicator* ind;
 };
+
+/**
+ * Longest event line sh_event_format can produce: a 255-byte name of
+ * escaped bytes takes about 1.3 KB, and feed ids and reference URLs
+ * may each be up to max_scalar_bytes.
+ */
+#define SH_EVENT_LINE_MAX 16384
 
 /**
  * Format an event as one ECS JSON line, terminated by '\n'.  The field
@@ -586,8 +595,9 @@ struct sh_event {
  * @param ev: the event.
  * @param identity: the resolver identity (observer.name).
  * @param buf: destination.
- * @param len: size of buf; 4096 is always enough.
- * @return the line length including '\n', or 0 if buf was too small.
+ * @param len: size of buf; SH_EVENT_LINE_MAX is always enough.
+ * @return the line length including '\n', or 0 if buf was too small
+ *	(a truncated line is never written).
  */
 size_t sh_event_format(const struct sh_event* ev, const char* identity,
 	char* buf, size_t len);
@@ -634,7 +644,8 @@ struct sh_log_stats {
  * moved or removed (logrotate), and after drops it writes a line with
  * event.action "events_dropped" and the count.
  * @param path: the log file.
- * @param queue_bytes: capacity of the queue.
+ * @param queue_bytes: capacity of the queue; raised to 4096 if smaller,
+ *	so that one whole line always fits.
  * @param identity: resolver identity, for the writer's own events.
  * @return the log (caller closes with sh_log_close), or NULL with the
  *	reason logged through diag.

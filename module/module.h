@@ -84,8 +84,8 @@ struct sh_mod_qstate {
 	/** a shallow copy of the feed's public fields for the log; its
 	 * strings point into the region */
 	struct sh_feed feed;
-	/** the matched indicator's confidence, or -1 */
-	int confidence;
+	/** a shallow copy of the matched indicator, for its confidence */
+	struct sh_indicator ind;
 };
 
 /**

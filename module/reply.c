@@ -22,6 +22,7 @@
 #include "config.h"
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 #include "util/module.h"
 #include "util/regional.h"
 #include "util/netevent.h"
@@ -95,7 +96,7 @@ reply_qid(struct module_qstate* qstate, const struct comm_reply* repinfo)
 		return 0;
 	for(r = qstate->mesh_info->reply_list; r; r = r->next)
 		if(&r->query_reply == repinfo)
-			return r->qid;
+			return ntohs(r->qid); /* kept as read off the wire */
 	return 0;
 }
 
@@ -114,7 +115,7 @@ reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
 	const struct comm_reply* repinfo, const struct timeval* start_time)
 {
 	struct sh_event ev;
-	char line[4096];
+	char line[SH_EVENT_LINE_MAX];
 	size_t len;
 	memset(&ev, 0, sizeof(ev));
 	if(start_time && start_time->tv_sec) {
@@ -136,6 +137,7 @@ reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
 	ev.reason = sq->reason;
 	ev.indicator = sq->indicator;
 	ev.feed = &sq->feed;
+	ev.ind = &sq->ind;
 	len = sh_event_format(&ev, me->cfg->identity, line, sizeof(line));
 	if(len == 0) {
 		log_err("sinkhole: event does not fit the line buffer");

@@ -245,7 +245,7 @@ mod_qstate_record(struct module_qstate* qstate, int id,
 	sq->action = m->action;
 	sq->rcode = rcode;
 	sq->reason = "query";
-	sq->confidence = m->ind ? m->ind->confidence : -1;
+	sq->ind.confidence = m->ind ? m->ind->confidence : -1;
 	sq->indicator = regional_alloc_init(r, m->name,
 		dname_valid((uint8_t*)m->name, SH_NAME_MAX));
 	sq->feed.id = mod_region_str(r, m->feed->id);

@@ -1,0 +1,489 @@
+/*
+ * event.c - client events as Elastic Common Schema JSON lines.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * Formatting of one sinkholed query as one line of JSON with nested
+ * objects in the Elastic Common Schema (ECS 8.11), keys in a fixed
+ * order.  All strings pass through sh_json_escape; the query name is
+ * first written losslessly by sh_name_to_text, so hostile names (NUL,
+ * quotes, backslashes, control bytes, dots inside labels, high bytes)
+ * come out as printable ASCII that parses back to the same wire name.
+ * A line that does not fit the caller's buffer is not written at all:
+ * the functions here never produce a truncated line.  Nothing here
+ * allocates.
+ */
+#include "internal.h"
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+/** ECS version the events follow */
+#define EV_ECS_VERSION "8.11.0"
+
+/** A JSON line being written into a caller's buffer. */
+struct jbuf {
+	/** destination */
+	char* buf;
+	/** its size */
+	size_t len;
+	/** bytes written so far */
+	size_t pos;
+	/** 0 once something did not fit */
+	int ok;
+};
+
+/**
+ * Append bytes as they are.
+ * @param b: the line.
+ * @param s: bytes.
+ * @param n: their number.
+ */
+static void
+jb_mem(struct jbuf* b, const char* s, size_t n)
+{
+	if(!b->ok || b->len - b->pos < n) {
+		b->ok = 0;
+		return;
+	}
+	memcpy(b->buf + b->pos, s, n);
+	b->pos += n;
+}
+
+/**
+ * Append a NUL terminated literal as it is (JSON punctuation, keys).
+ * @param b: the line.
+ * @param s: the text.
+ */
+static void
+jb_raw(struct jbuf* b, const char* s)
+{
+	jb_mem(b, s, strlen(s));
+}
+
+/**
+ * Append a quoted, escaped JSON string.
+ * @param b: the line.
+ * @param s: the bytes; NULL is written as an empty string.
+ * @param n: their number.
+ */
+static void
+jb_strn(struct jbuf* b, const char* s, size_t n)
+{
+	size_t w;
+	jb_mem(b, "\"", 1);
+	if(!b->ok)
+		return;
+	w = sh_json_escape(b->buf + b->pos, b->len - b->pos, s ? s : "",
+		s ? n : 0);
+	if(w == (size_t)-1) {
+		b->ok = 0;
+		return;
+	}
+	b->pos += w;
+	jb_mem(b, "\"", 1);
+}
+
+/**
+ * Append a key and a quoted, escaped NUL terminated string value.
+ * @param b: the line.
+ * @param key: literal text before the value, e.g. ",\"name\":".
+ * @param s: the value; NULL is written as an empty string.
+ */
+static void
+jb_kstr(struct jbuf* b, const char* key, const char* s)
+{
+	jb_raw(b, key);
+	jb_strn(b, s, s ? strlen(s) : 0);
+}
+
+/**
+ * Append a key and an unsigned number.
+ * @param b: the line.
+ * @param key: literal text before the value.
+ * @param v: the number.
+ */
+static void
+jb_kuint(struct jbuf* b, const char* key, unsigned long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%lu", v);
+	jb_raw(b, key);
+	jb_mem(b, num, (size_t)n);
+}
+
+/**
+ * Length of the valid UTF-8 sequence (of 2 to 4 bytes) at s.  Refuses
+ * overlong forms, surrogates and code points over U+10FFFF.
+ * @param s: bytes, s[0] >= 0x80.
+ * @param n: bytes available.
+ * @return the sequence length, or 0 if not valid UTF-8.
+ */
+static size_t
+utf8_len(const unsigned char* s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, i;
+	if(c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if(c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if(c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else	return 0;
+	if(c == 0xe0)
+		lo = 0xa0;
+	else if(c == 0xed)
+		hi = 0x9f;
+	else if(c == 0xf0)
+		lo = 0x90;
+	else if(c == 0xf4)
+		hi = 0x8f;
+	if(n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for(i = 2; i < len; i++) {
+		if(s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	}
+	return len;
+}
+
+/**
+ * The JSON escape of one byte, if it needs one.
+ * @param c: the byte.
+ * @param out: receives the escape, NUL terminated, at least 7 bytes.
+ * @return 1 if the byte needs an escape, 0 if it is written as is.
+ */
+static int
+json_escape_byte(unsigned char c, char* out)
+{
+	const char* hex = "0123456789abcdef";
+	const char* two = NULL;
+	switch(c) {
+	case '"': two = "\\\""; break;
+	case '\\': two = "\\\\"; break;
+	case '\b': two = "\\b"; break;
+	case '\f': two = "\\f"; break;
+	case '\n': two = "\\n"; break;
+	case '\r': two = "\\r"; break;
+	case '\t': two = "\\t"; break;
+	default: break;
+	}
+	if(two) {
+		strcpy(out, two);
+		return 1;
+	}
+	if(c >= 0x20 && c < 0x7f)
+		return 0;
+	/* other control bytes, DEL, and bytes not in valid UTF-8 */
+	out[0] = '\\'; out[1] = 'u'; out[2] = '0'; out[3] = '0';
+	out[4] = hex[c >> 4]; out[5] = hex[c & 0xf]; out[6] = 0;
+	return 1;
+}
+
+size_t
+sh_json_escape(char* buf, size_t len, const char* s, size_t slen)
+{
+	const unsigned char* u = (const unsigned char*)s;
+	size_t i = 0, o = 0, n;
+	char esc[8];
+	while(i < slen) {
+		n = (u[i] >= 0x80) ? utf8_len(u + i, slen - i) : 0;
+		if(n == 0 && json_escape_byte(u[i], esc)) {
+			/* an escape for one byte */
+			n = strlen(esc);
+			if(len - o < n)
+				return (size_t)-1;
+			memcpy(buf + o, esc, n);
+			o += n;
+			i++;
+			continue;
+		}
+		if(n == 0)
+			n = 1;
+		/* one plain byte, or a valid UTF-8 sequence kept as is */
+		if(len - o < n)
+			return (size_t)-1;
+		memcpy(buf + o, u + i, n);
+		o += n;
+		i += n;
+	}
+	return o;
+}
+
+size_t
+sh_time_format(const struct timespec* ts, char buf[32])
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	size_t n;
+	long ms = ts->tv_nsec / 1000000;
+	if(ms < 0 || ms > 999)
+		ms = 0;
+	if(!gmtime_r(&t, &tm)) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+	}
+	n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	n += (size_t)snprintf(buf + n, 32 - n, ".%03ldZ", ms);
+	return n;
+}
+
+/**
+ * ECS confidence word for a 0..100 confidence.
+ * @param c: the confidence, or -1 when not known.
+ * @return static text.
+ */
+static const char*
+confidence_name(int c)
+{
+	if(c < 0)
+		return "Not Specified";
+	if(c <= 29)
+		return "Low";
+	if(c <= 69)
+		return "Medium";
+	return "High";
+}
+
+/**
+ * Transport names for network.transport, network.protocol and
+ * unbound_sinkhole.transport.
+ * @param t: the transport.
+ * @param proto: set to the application protocol ("dns", "tls",
+ *	"https").
+ * @return the layer 4 transport ("udp", "tcp"), or "internal".
+ */
+static const char*
+transport_names(enum sh_transport t, const char** proto)
+{
+	*proto = "dns";
+	switch(t) {
+	case SH_TRANSPORT_UDP: return "udp";
+	case SH_TRANSPORT_TCP: return "tcp";
+	case SH_TRANSPORT_TLS: *proto = "tls"; return "tcp";
+	case SH_TRANSPORT_HTTPS: *proto = "https"; return "tcp";
+	case SH_TRANSPORT_INTERNAL:
+	default: return "internal";
+	}
+}
+
+/**
+ * Name of a transport in the unbound_sinkhole object.
+ * @param t: the transport.
+ * @return static text.
+ */
+static const char*
+transport_label(enum sh_transport t)
+{
+	switch(t) {
+	case SH_TRANSPORT_UDP: return "udp";
+	case SH_TRANSPORT_TCP: return "tcp";
+	case SH_TRANSPORT_TLS: return "tls";
+	case SH_TRANSPORT_HTTPS: return "https";
+	case SH_TRANSPORT_INTERNAL:
+	default: return "internal";
+	}
+}
+
+/**
+ * Text of a client address.  An IPv4-mapped IPv6 address is written
+ * as the IPv4 address.
+ * @param sa: the address.
+ * @param salen: its length.
+ * @param ip: destination of INET6_ADDRSTRLEN bytes.
+ * @param port: set to the port.
+ * @param v6: set to 1 for IPv6, 0 for IPv4.
+ * @return 1 on success, 0 for an unknown or short address.
+ */
+static int
+client_text(const struct sockaddr* sa, socklen_t salen, char* ip,
+	unsigned* port, int* v6)
+{
+	if(sa->sa_family == AF_INET &&
+		salen >= (socklen_t)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in* s4 = (const struct sockaddr_in*)sa;
+		*port = ntohs(s4->sin_port);
+		*v6 = 0;
+		return inet_ntop(AF_INET, &s4->sin_addr, ip,
+			INET6_ADDRSTRLEN) != NULL;
+	}
+	if(sa->sa_family == AF_INET6 &&
+		salen >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6* s6 =
+			(const struct sockaddr_in6*)sa;
+		*port = ntohs(s6->sin6_port);
+		*v6 = !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr);
+		if(!*v6)
+			return inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12],
+				ip, INET6_ADDRSTRLEN) != NULL;
+		return inet_ntop(AF_INET6, &s6->sin6_addr, ip,
+			INET6_ADDRSTRLEN) != NULL;
+	}
+	return 0;
+}
+
+/**
+ * Write the event object.
+ * @param b: the line.
+ * @param ev: the event.
+ */
+static void
+ev_event(struct jbuf* b, const struct sh_event* ev)
+{
+	jb_raw(b, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\","
+		"\"intrusion_detection\"],\"type\":[\"denied\"]");
+	jb_kstr(b, ",\"action\":", sh_action_name(ev->action));
+	jb_kstr(b, ",\"reason\":", ev->reason ? ev->reason : "query");
+	jb_raw(b, ",\"dataset\":\"unbound_sinkhole.query\",\"module\":"
+		"\"unbound_sinkhole\",\"outcome\":\"success\"}");
+}
+
+/**
+ * Write the client, source and network objects; nothing for internal
+ * queries or when there is no usable client address.
+ * @param b: the line.
+ * @param ev: the event.
+ */
+static void
+ev_client(struct jbuf* b, const struct sh_event* ev)
+{
+	char ip[INET6_ADDRSTRLEN];
+	const char* proto, *l4;
+	unsigned port = 0;
+	int v6 = 0;
+	if(ev->transport == SH_TRANSPORT_INTERNAL || !ev->client ||
+		!client_text(ev->client, ev->client_len, ip, &port, &v6))
+		return;
+	jb_kstr(b, ",\"client\":{\"ip\":", ip);
+	jb_kuint(b, ",\"port\":", port);
+	jb_kstr(b, "},\"source\":{\"ip\":", ip);
+	jb_kuint(b, ",\"port\":", port);
+	l4 = transport_names(ev->transport, &proto);
+	jb_kstr(b, "},\"network\":{\"transport\":", l4);
+	jb_kstr(b, ",\"protocol\":", proto);
+	jb_kstr(b, ",\"type\":", v6 ? "ipv6" : "ipv4");
+	jb_raw(b, "}");
+}
+
+/**
+ * Write the dns object.
+ * @param b: the line.
+ * @param ev: the event.
+ * @param ind: the indicator name as text, or NULL.
+ */
+static void
+ev_dns(struct jbuf* b, const struct sh_event* ev, const char* ind)
+{
+	char qname[SH_NAME_TEXT_MAX], tbuf[16];
+	if(!ev->qname || sh_name_to_text(ev->qname, qname, sizeof(qname))
+		== 0) {
+		b->ok = 0;
+		return;
+	}
+	jb_kuint(b, ",\"dns\":{\"id\":", ev->qid);
+	jb_kstr(b, ",\"type\":\"query\",\"question\":{\"name\":", qname);
+	jb_kstr(b, ",\"type\":", sh_rrtype_name(ev->qtype, tbuf));
+	jb_kstr(b, ",\"class\":", sh_rrclass_name(ev->qclass, tbuf));
+	/* registered_domain: the matched indicator name, an
+	 * approximation (no public suffix list is consulted) */
+	if(ind)
+		jb_kstr(b, ",\"registered_domain\":", ind);
+	jb_kstr(b, "},\"response_code\":", sh_rcode_name(ev->rcode, tbuf));
+	jb_raw(b, "}");
+}
+
+/**
+ * Write the rule and threat objects.
+ * @param b: the line.
+ * @param ev: the event.
+ * @param ind: the indicator name as text, or NULL.
+ */
+static void
+ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
+{
+	const struct sh_feed* feed = ev->feed;
+	/* the indicator's own confidence, else its feed's default */
+	int confidence = (ev->ind && ev->ind->confidence >= 0) ?
+		ev->ind->confidence : (feed ? feed->default_confidence : -1);
+	jb_kstr(b, ",\"rule\":{\"name\":", ind);
+	if(feed && feed->id)
+		jb_kstr(b, ",\"ruleset\":", feed->id);
+	if(feed && feed->references && feed->references[0])
+		jb_kstr(b, ",\"reference\":", feed->references[0]);
+	jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
+	jb_kstr(b, ",\"name\":", ind);
+	jb_kstr(b, ",\"confidence\":", confidence_name(confidence));
+	jb_raw(b, "}}");
+}
+
+/**
+ * Write the observer object.
+ * @param b: the line.
+ * @param identity: the resolver identity, or NULL.
+ */
+static void
+ev_observer(struct jbuf* b, const char* identity)
+{
+	jb_kstr(b, ",\"observer\":{\"name\":", identity);
+	jb_raw(b, ",\"type\":\"dns\",\"product\":\"unbound-sinkhole\","
+		"\"vendor\":\"unbound-sinkhole\"}");
+}
+
+/**
+ * Write the timestamp and ECS version that open every line.
+ * @param b: the line.
+ * @param ts: the time.
+ */
+static void
+ev_open(struct jbuf* b, const struct timespec* ts)
+{
+	char tbuf[32];
+	sh_time_format(ts, tbuf);
+	jb_kstr(b, "{\"@timestamp\":", tbuf);
+	jb_raw(b, ",\"ecs\":{\"version\":\"" EV_ECS_VERSION "\"}");
+}
+
+/**
+ * End a line: '\n' and, when there is room, a NUL after it.
+ * @param b: the line.
+ * @return the line length including '\n', or 0 if it did not fit.
+ */
+static size_t
+ev_close(struct jbuf* b)
+{
+	jb_mem(b, "\n", 1);
+	jb_mem(b, "", 1);
+	if(!b->ok)
+		return 0;
+	return b->pos - 1;
+}
+
+size_t
+sh_event_format(const struct sh_event* ev, const char* identity,
+	char* buf, size_t len)
+{
+	struct jbuf b;
+	char ind[SH_NAME_TEXT_MAX];
+	const char* indp = NULL;
+	b.buf = buf; b.len = len; b.pos = 0; b.ok = (buf != NULL);
+	if(ev->indicator && sh_name_to_text(ev->indicator, ind, sizeof(ind)))
+		indp = ind;
+	ev_open(&b, &ev->time);
+	ev_event(&b, ev);
+	ev_client(&b, ev);
+	ev_dns(&b, ev, indp);
+	ev_rule(&b, ev, indp);
+	ev_observer(&b, identity);
+	jb_kstr(&b, ",\"unbound_sinkhole\":{\"origin\":",
+		ev->transport == SH_TRANSPORT_INTERNAL ? "internal" : "client");
+	jb_kstr(&b, ",\"action\":", sh_action_name(ev->action));
+	jb_kstr(&b, ",\"transport\":", transport_label(ev->transport));
+	jb_raw(&b, "}}");
+	return ev_close(&b);
+}

@@ -1,0 +1,587 @@
+/*
+ * log.c - the asynchronous client event log writer.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The event log.  Resolver threads hand whole lines to sh_log_submit,
+ * which copies them into a bounded byte ring under a mutex and returns;
+ * when the ring lacks room the line is dropped and counted, so a slow
+ * disk never stalls resolution.  One writer thread wakes on a condition
+ * variable (or after a second), takes everything queued in one copy,
+ * and writes it with write() on an O_APPEND descriptor.  The mutex is
+ * held only while bytes are copied in or out, never across write(),
+ * open() or stat().
+ *
+ * The file only ever receives whole lines: if a write fails midway, the
+ * file is truncated back to the end of the last whole line written and
+ * the rest of the batch is counted as dropped.  Every second, and when
+ * sh_log_reopen asks, the writer compares the path with the open file
+ * (st_dev, st_ino) and opens the path afresh if the file was moved or
+ * removed (logrotate without copytruncate).  After drops it writes an
+ * ECS "events_dropped" line of its own.
+ *
+ * Counters live under the mutex.  Only the writer thread touches the
+ * file descriptor after sh_log_open returns.
+ */
+#include "internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+/** smallest queue: one maximal event line must fit */
+#define LOG_MIN_QUEUE 4096
+/** size of the writer's own event lines */
+#define LOG_OWN_LINE_MAX 2048
+/** flags of the log file */
+#define LOG_OPEN_FLAGS (O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC)
+/** mode of a new log file */
+#define LOG_OPEN_MODE 0640
+
+/** The event log. */
+struct sh_log {
+	/** path of the log file (owned) */
+	char* path;
+	/** the observer object of the writer's own lines, JSON (owned) */
+	char* observer;
+	/** the open file, or -1; used by the writer thread only */
+	int fd;
+	/** the writer thread */
+	pthread_t thread;
+	/** protects everything below */
+	pthread_mutex_t lock;
+	/** signals the writer: lines queued, reopen or stop asked */
+	pthread_cond_t wake;
+	/** the ring of queued bytes (owned), cap bytes */
+	char* ring;
+	/** capacity of the ring */
+	size_t cap;
+	/** offset of the oldest queued byte */
+	size_t head;
+	/** number of queued bytes */
+	size_t used;
+	/** 1 when sh_log_close asked the writer to finish */
+	int stop;
+	/** 1 when sh_log_reopen asked for a check of the path */
+	int reopen;
+	/** lines dropped since the last events_dropped line */
+	uint64_t drops_pending;
+	/** the counters */
+	struct sh_log_stats st;
+	/** the writer's batch buffer (owned), cap bytes; writer only */
+	char* batch;
+};
+
+/**
+ * Current time of the monotonic clock.
+ * @param ts: set to the time.
+ */
+static void
+mono_now(struct timespec* ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/**
+ * Whether a monotonic deadline has passed.
+ * @param deadline: the deadline.
+ * @return 1 if it has, 0 if not.
+ */
+static int
+mono_passed(const struct timespec* deadline)
+{
+	struct timespec now;
+	mono_now(&now);
+	return now.tv_sec > deadline->tv_sec ||
+		(now.tv_sec == deadline->tv_sec &&
+		now.tv_nsec >= deadline->tv_nsec);
+}
+
+/**
+ * Number of lines (newlines) in bytes.
+ * @param buf: the bytes.
+ * @param n: their number.
+ * @return count of '\n'.
+ */
+static uint64_t
+count_lines(const char* buf, size_t n)
+{
+	uint64_t lines = 0;
+	const char* p = buf, *end = buf + n;
+	while(p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return lines;
+}
+
+/**
+ * Count lines as dropped (caller holds no lock).
+ * @param log: the log.
+ * @param lines: number of lines lost.
+ * @param error: 1 to count a write error as well.
+ */
+static void
+log_count_lost(struct sh_log* log, uint64_t lines, int error)
+{
+	pthread_mutex_lock(&log->lock);
+	log->st.dropped += lines;
+	log->drops_pending += lines;
+	if(error)
+		log->st.errors++;
+	pthread_mutex_unlock(&log->lock);
+}
+
+/**
+ * Write all bytes, looping on partial writes and EINTR.
+ * @param fd: the file.
+ * @param buf: the bytes.
+ * @param n: their number.
+ * @return the number of bytes written; less than n on error.
+ */
+static size_t
+write_all(int fd, const char* buf, size_t n)
+{
+	size_t done = 0;
+	while(done < n) {
+		ssize_t w = write(fd, buf + done, n - done);
+		if(w < 0 && errno == EINTR)
+			continue;
+		if(w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	return done;
+}
+
+/**
+ * Write whole lines to the file.  On a failure midway the file is cut
+ * back to the end of the last whole line that was written, so that no
+ * half line remains.
+ * @param log: the log; called by the writer thread.
+ * @param buf: whole lines.
+ * @param n: their length.
+ * @return the number of bytes of whole lines that are in the file.
+ */
+static size_t
+log_write_lines(struct sh_log* log, const char* buf, size_t n)
+{
+	struct stat st;
+	size_t done, keep;
+	if(log->fd < 0 || fstat(log->fd, &st) != 0)
+		return 0;
+	done = write_all(log->fd, buf, n);
+	if(done == n)
+		return n;
+	keep = done;
+	while(keep > 0 && buf[keep - 1] != '\n')
+		keep--;
+	if(keep != done && ftruncate(log->fd, st.st_size + (off_t)keep) != 0)
+		return 0;
+	return keep;
+}
+
+/**
+ * Write a batch of queued lines and count the result.
+ * @param log: the log; called by the writer thread.
+ * @param buf: the batch, whole lines.
+ * @param n: its length.
+ */
+static void
+log_write_batch(struct sh_log* log, const char* buf, size_t n)
+{
+	uint64_t lines = count_lines(buf, n), ok;
+	size_t done = log_write_lines(log, buf, n);
+	ok = (done == n) ? lines : count_lines(buf, done);
+	pthread_mutex_lock(&log->lock);
+	log->st.written += ok;
+	pthread_mutex_unlock(&log->lock);
+	if(ok < lines)
+		log_count_lost(log, lines - ok, 1);
+}
+
+/**
+ * Format the writer's own events_dropped line.
+ * @param log: the log.
+ * @param dropped: lines dropped since the last such line.
+ * @param total: lines dropped since the log was opened.
+ * @param buf: destination.
+ * @param len: size of buf.
+ * @return the line length including '\n', or 0 if it does not fit.
+ */
+static size_t
+log_format_dropped(const struct sh_log* log, uint64_t dropped,
+	uint64_t total, char* buf, size_t len)
+{
+	struct timespec now;
+	char ts[32];
+	int n;
+	clock_gettime(CLOCK_REALTIME, &now);
+	sh_time_format(&now, ts);
+	n = snprintf(buf, len, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":"
+		"\"8.11.0\"},\"event\":{\"kind\":\"metric\",\"action\":"
+		"\"events_dropped\",\"dataset\":\"unbound_sinkhole.log\","
+		"\"module\":\"unbound_sinkhole\"},\"unbound_sinkhole\":"
+		"{\"dropped\":%llu,\"dropped_total\":%llu},%s}\n", ts,
+		(unsigned long long)dropped, (unsigned long long)total,
+		log->observer);
+	if(n < 0 || (size_t)n >= len)
+		return 0;
+	return (size_t)n;
+}
+
+/**
+ * If lines were dropped since the last report, write an events_dropped
+ * line.  The line is the writer's own: it is not counted as written;
+ * failing to write it counts an error.
+ * @param log: the log; called by the writer thread.
+ */
+static void
+log_report_drops(struct sh_log* log)
+{
+	char line[LOG_OWN_LINE_MAX];
+	uint64_t pending, total;
+	size_t n;
+	pthread_mutex_lock(&log->lock);
+	pending = log->drops_pending;
+	total = log->st.dropped;
+	log->drops_pending = 0;
+	pthread_mutex_unlock(&log->lock);
+	if(pending == 0)
+		return;
+	n = log_format_dropped(log, pending, total, line, sizeof(line));
+	if(n == 0 || log_write_lines(log, line, n) != n) {
+		pthread_mutex_lock(&log->lock);
+		log->st.errors++;
+		pthread_mutex_unlock(&log->lock);
+	}
+}
+
+/**
+ * Reopen the file if the path no longer names the open file (it was
+ * renamed or removed), or if no file is open.  If the new file cannot
+ * be opened the old one is kept (its lines end up in the rotated file)
+ * and an error is counted.
+ * @param log: the log; called by the writer thread.
+ */
+static void
+log_check_rotate(struct sh_log* log)
+{
+	struct stat ps, fs;
+	int fd;
+	if(log->fd >= 0 && stat(log->path, &ps) == 0 &&
+		fstat(log->fd, &fs) == 0 && ps.st_dev == fs.st_dev &&
+		ps.st_ino == fs.st_ino)
+		return;
+	fd = open(log->path, LOG_OPEN_FLAGS, LOG_OPEN_MODE);
+	pthread_mutex_lock(&log->lock);
+	if(fd < 0)
+		log->st.errors++;
+	else	log->st.reopened++;
+	pthread_mutex_unlock(&log->lock);
+	if(fd < 0)
+		return;
+	if(log->fd >= 0)
+		close(log->fd);
+	log->fd = fd;
+}
+
+/**
+ * Take every queued byte out of the ring.  Caller holds the lock.
+ * @param log: the log.
+ * @param out: destination of log->cap bytes.
+ * @return number of bytes taken.
+ */
+static size_t
+ring_take(struct sh_log* log, char* out)
+{
+	size_t n = log->used, first = log->cap - log->head;
+	if(first > n)
+		first = n;
+	memcpy(out, log->ring + log->head, first);
+	memcpy(out + first, log->ring, n - first);
+	log->head = 0;
+	log->used = 0;
+	return n;
+}
+
+/**
+ * Copy a line into the ring, which has room.  Caller holds the lock.
+ * @param log: the log.
+ * @param line: the bytes.
+ * @param len: their number.
+ */
+static void
+ring_put(struct sh_log* log, const char* line, size_t len)
+{
+	size_t tail = (log->head + log->used) % log->cap;
+	size_t first = log->cap - tail;
+	if(first > len)
+		first = len;
+	memcpy(log->ring + tail, line, first);
+	memcpy(log->ring, line + first, len - first);
+	log->used += len;
+}
+
+/**
+ * Wait until there is work: queued lines, a reopen or stop request, or
+ * the deadline of the next rotation check.  Then take the batch.
+ * @param log: the log.
+ * @param deadline: when the next rotation check is due.
+ * @param n: set to the number of bytes taken into log->batch.
+ * @param reopen: set to 1 if a reopen was asked.
+ * @return 1 if the writer should stop after this batch.
+ */
+static int
+log_wait_batch(struct sh_log* log, const struct timespec* deadline,
+	size_t* n, int* reopen)
+{
+	int stop;
+	pthread_mutex_lock(&log->lock);
+	while(log->used == 0 && !log->stop && !log->reopen &&
+		!mono_passed(deadline))
+		(void)pthread_cond_timedwait(&log->wake, &log->lock, deadline);
+	*n = ring_take(log, log->batch);
+	*reopen = log->reopen;
+	log->reopen = 0;
+	stop = log->stop;
+	pthread_mutex_unlock(&log->lock);
+	return stop;
+}
+
+/**
+ * The writer thread.
+ * @param arg: the log.
+ * @return NULL.
+ */
+static void*
+log_writer(void* arg)
+{
+	struct sh_log* log = (struct sh_log*)arg;
+	struct timespec deadline;
+	size_t n;
+	int stop, reopen;
+	mono_now(&deadline);
+	deadline.tv_sec += 1;
+	do {
+		stop = log_wait_batch(log, &deadline, &n, &reopen);
+		if(reopen || mono_passed(&deadline)) {
+			log_check_rotate(log);
+			mono_now(&deadline);
+			deadline.tv_sec += 1;
+		}
+		if(n > 0) {
+			if(log->fd < 0)
+				log_count_lost(log, count_lines(log->batch, n),
+					1);
+			else	log_write_batch(log, log->batch, n);
+		}
+		log_report_drops(log);
+		/* at stop, go round until the queue is empty */
+	} while(!stop || n > 0);
+	return NULL;
+}
+
+/**
+ * Make the observer object of the writer's own lines.
+ * @param identity: the resolver identity, or NULL.
+ * @return malloced JSON text (caller frees), or NULL when out of memory.
+ */
+static char*
+make_observer(const char* identity)
+{
+	const char* head = "\"observer\":{\"name\":\"";
+	const char* tail = "\",\"type\":\"dns\",\"product\":"
+		"\"unbound-sinkhole\",\"vendor\":\"unbound-sinkhole\"}";
+	size_t ilen = identity ? strlen(identity) : 0;
+	size_t cap = strlen(head) + 6 * ilen + strlen(tail) + 1, n, e;
+	char* s = malloc(cap);
+	if(!s)
+		return NULL;
+	n = strlen(head);
+	memcpy(s, head, n);
+	e = sh_json_escape(s + n, cap - n, identity ? identity : "", ilen);
+	if(e == (size_t)-1) {
+		free(s);
+		return NULL;
+	}
+	n += e;
+	memcpy(s + n, tail, strlen(tail) + 1);
+	return s;
+}
+
+/**
+ * Free a log whose thread is not running.  Closes the file.
+ * @param log: the log, may be NULL.
+ */
+static void
+log_free(struct sh_log* log)
+{
+	if(!log)
+		return;
+	if(log->fd >= 0)
+		close(log->fd);
+	free(log->path);
+	free(log->observer);
+	free(log->ring);
+	free(log->batch);
+	free(log);
+}
+
+/**
+ * Initialise the mutex and the monotonic condition variable.
+ * @param log: the log.
+ * @return 1 on success, 0 on failure (nothing to destroy then).
+ */
+static int
+log_init_sync(struct sh_log* log)
+{
+	pthread_condattr_t ca;
+	if(pthread_mutex_init(&log->lock, NULL) != 0)
+		return 0;
+	if(pthread_condattr_init(&ca) != 0)
+		goto error;
+	if(pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+		pthread_cond_init(&log->wake, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		goto error;
+	}
+	pthread_condattr_destroy(&ca);
+	return 1;
+error:
+	pthread_mutex_destroy(&log->lock);
+	return 0;
+}
+
+/**
+ * Start the writer thread with all signals blocked in it, so that the
+ * resolver's threads keep receiving them.
+ * @param log: the log.
+ * @return 1 on success, 0 on failure.
+ */
+static int
+log_start_thread(struct sh_log* log)
+{
+	sigset_t all, old;
+	int r;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&log->thread, NULL, log_writer, log);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r == 0;
+}
+
+struct sh_log*
+sh_log_open(const char* path, size_t queue_bytes, const char* identity,
+	sh_diag_fn diag, void* arg)
+{
+	struct sh_log* log = calloc(1, sizeof(*log));
+	if(!log)
+		goto nomem;
+	log->fd = -1;
+	log->cap = queue_bytes < LOG_MIN_QUEUE ? LOG_MIN_QUEUE : queue_bytes;
+	log->path = sh_strdup(path);
+	log->observer = make_observer(identity);
+	log->ring = malloc(log->cap);
+	log->batch = malloc(log->cap);
+	if(!log->path || !log->observer || !log->ring || !log->batch)
+		goto nomem;
+	log->fd = open(path, LOG_OPEN_FLAGS, LOG_OPEN_MODE);
+	if(log->fd < 0) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+			"cannot open the event log: %s", strerror(errno));
+		log_free(log);
+		return NULL;
+	}
+	if(!log_init_sync(log)) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+			"cannot create the event log's lock");
+		log_free(log);
+		return NULL;
+	}
+	if(!log_start_thread(log)) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+			"cannot start the event log writer thread");
+		pthread_cond_destroy(&log->wake);
+		pthread_mutex_destroy(&log->lock);
+		log_free(log);
+		return NULL;
+	}
+	return log;
+nomem:
+	sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+		"out of memory opening the event log");
+	log_free(log);
+	return NULL;
+}
+
+int
+sh_log_submit(struct sh_log* log, const char* line, size_t len)
+{
+	int was_empty;
+	if(!log)
+		return 0;
+	pthread_mutex_lock(&log->lock);
+	/* only whole lines go in: a line must end in '\n' and fit */
+	if(!line || len == 0 || line[len - 1] != '\n' ||
+		len > log->cap - log->used) {
+		log->st.dropped++;
+		log->drops_pending++;
+		pthread_mutex_unlock(&log->lock);
+		return 0;
+	}
+	was_empty = (log->used == 0);
+	ring_put(log, line, len);
+	log->st.submitted++;
+	pthread_mutex_unlock(&log->lock);
+	/* the writer only sleeps on an empty queue */
+	if(was_empty)
+		pthread_cond_signal(&log->wake);
+	return 1;
+}
+
+void
+sh_log_reopen(struct sh_log* log)
+{
+	if(!log)
+		return;
+	pthread_mutex_lock(&log->lock);
+	log->reopen = 1;
+	pthread_cond_signal(&log->wake);
+	pthread_mutex_unlock(&log->lock);
+}
+
+void
+sh_log_get_stats(struct sh_log* log, struct sh_log_stats* st)
+{
+	if(!log) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
+	pthread_mutex_lock(&log->lock);
+	*st = log->st;
+	pthread_mutex_unlock(&log->lock);
+}
+
+void
+sh_log_close(struct sh_log* log)
+{
+	if(!log)
+		return;
+	pthread_mutex_lock(&log->lock);
+	log->stop = 1;
+	pthread_cond_signal(&log->wake);
+	pthread_mutex_unlock(&log->lock);
+	pthread_join(log->thread, NULL);
+	pthread_cond_destroy(&log->wake);
+	pthread_mutex_destroy(&log->lock);
+	log_free(log);
+}

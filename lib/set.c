@@ -1,0 +1,645 @@
+/*
+ * set.c - the compiled domain set: which indicator covers a query name.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The compiled domain set.  All indicators of all feeds are put in one
+ * open-addressing hash table with linear probing, at most 70% full.  A
+ * slot is 16 bytes: a pointer to the indicator's canonical wire name,
+ * which lives in the feed (the set holds a reference to every feed it
+ * uses, so the names stay valid and are never copied), a 32-bit tag
+ * (high half of the name hash, lowest bit replaced by the exact flag),
+ * and a 32-bit reference: the indicator's number across all feeds and
+ * its effective action, resolved at build time.  There is no other
+ * per-entry storage: 16 bytes / load factor, so 23 to 46 bytes per
+ * indicator, and a match touches only the slots and the names.
+ *
+ * The hash of a name is built from the right: the hash of a suffix is
+ * mix(hash of its parent, lower-cased first label), 8 bytes at a time.
+ * One right-to-left pass over a query name so gives the hash of every
+ * one of its suffixes, and a lookup of a name with k labels costs
+ * O(length) hashing and k probes.  The probe slots of all suffixes are
+ * prefetched before the first is read, so their cache misses overlap.
+ *
+ * The set is immutable once built; sh_set_match only reads it and keeps
+ * its scratch on the stack, so any number of threads may match at once.
+ */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/** most labels a valid wire name can have (127 one-byte labels) */
+#define SET_MAX_LABELS 128
+/** zero bytes after the name in the hashing scratch, for 8-byte reads */
+#define SET_PAD 8
+/** the bit of a slot tag that holds the exact flag */
+#define SET_TAG_EXACT 1u
+/** bits of a slot reference that hold the action */
+#define SET_REF_ACTION_BITS 3
+/** mask of the action in a slot reference */
+#define SET_REF_ACTION_MASK ((1u << SET_REF_ACTION_BITS) - 1)
+/** the most indicators, over all feeds, a set can number */
+#define SET_MAX_INDICATORS ((size_t)1 << (32 - SET_REF_ACTION_BITS))
+/** smallest table, in slots */
+#define SET_MIN_SLOTS 16
+/** tables of at least this many bytes are aligned for huge pages */
+#define SET_HUGE_PAGE ((size_t)2 * 1024 * 1024)
+/** odd 64-bit multiplier used by the hash */
+#define SET_HASH_MUL 0x9e3779b97f4a7c15ULL
+/** hash of the root name, the start of every right-to-left pass */
+#define SET_HASH_SEED 0x2545f4914f6cdd1dULL
+
+/** One hash table slot: one entry of the set. */
+struct set_slot {
+	/** the entry's canonical wire name, owned by the feed; NULL for an
+	 * empty slot */
+	const uint8_t* name;
+	/** high 32 bits of the name hash; the lowest bit is the exact flag */
+	uint32_t tag;
+	/** the indicator's number across the set's feeds, shifted left by
+	 * SET_REF_ACTION_BITS, or'ed with its effective action */
+	uint32_t ref;
+};
+
+/** The compiled set.  Immutable after sh_set_build. */
+struct sh_set {
+	/** feed references held by the set, in build order */
+	struct sh_feed** feeds;
+	/** number of feeds */
+	size_t num_feeds;
+	/** number of the first indicator of each feed; base[num_feeds] is
+	 * the total number of indicators */
+	size_t* base;
+	/** hash table of (mask + 1) slots, a power of two */
+	struct set_slot* slots;
+	/** number of slots minus one */
+	size_t mask;
+	/** number of slots used */
+	size_t count;
+	/** action for indicators and feeds that give none */
+	enum sh_action default_action;
+};
+
+/** Scratch for hashing one name: every suffix's hash, in one pass. */
+struct set_hashes {
+	/** number of labels, not counting the root */
+	unsigned labels;
+	/** wire length of the name */
+	size_t len;
+	/** offset in the name of label i (0 is the leftmost) */
+	uint8_t off[SET_MAX_LABELS];
+	/** hash of the suffix that starts at label i */
+	uint64_t h[SET_MAX_LABELS];
+	/** the name in lower case, then SET_PAD zero bytes */
+	uint8_t lower[SH_NAME_MAX + SET_PAD];
+};
+
+/**
+ * Final mix of a 64-bit hash (xor-shift and multiply rounds), so that
+ * both its low bits (slot) and its high bits (tag) depend on all input.
+ * @param h: the hash.
+ * @return the mixed hash.
+ */
+static uint64_t
+hash_final(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+/**
+ * Read 8 bytes from any address.
+ * @param p: the bytes.
+ * @return them as a word in host order.
+ */
+static uint64_t
+load8(const uint8_t* p)
+{
+	uint64_t x;
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/**
+ * Store a word as 8 bytes at any address.
+ * @param p: destination.
+ * @param x: the word.
+ */
+static void
+store8(uint8_t* p, uint64_t x)
+{
+	memcpy(p, &x, sizeof(x));
+}
+
+/**
+ * ASCII lower case of 8 bytes at once: each byte 'A'..'Z' gets 0x20
+ * added, every other byte is kept.  No carry crosses a byte.
+ * @param x: 8 bytes.
+ * @return the bytes in lower case.
+ */
+static uint64_t
+lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t low7 = x & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+	return x | (((ge_a & ~gt_z & ~x) & high) >> 2);
+}
+
+/**
+ * Keep the first k bytes (in memory order) of a word, zero the rest.
+ * @param x: a word read with load8.
+ * @param k: 1 to 7.
+ * @return the masked word.
+ */
+static uint64_t
+keep_bytes(uint64_t x, unsigned k)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return x & ~(~(uint64_t)0 >> (8 * k));
+#else
+	return x & (((uint64_t)1 << (8 * k)) - 1);
+#endif
+}
+
+/**
+ * Hash one label onto the hash of its parent, 8 bytes at a time.
+ * @param h: hash of the parent suffix.
+ * @param lab: the lower-cased label, starting at its length byte, in
+ *	a buffer readable for 8 bytes past the end of the name.
+ * @return hash of the suffix that starts with this label.
+ */
+static uint64_t
+hash_label(uint64_t h, const uint8_t* lab)
+{
+	unsigned n = lab[0], k;
+	h = (h ^ n) * SET_HASH_MUL;
+	for(k = 0; k + 8 <= n; k += 8)
+		h = (h ^ load8(lab + 1 + k)) * SET_HASH_MUL;
+	if(k < n)
+		h = (h ^ keep_bytes(load8(lab + 1 + k), n - k)) * SET_HASH_MUL;
+	return hash_final(h);
+}
+
+/**
+ * Hash every suffix of a wire name and make a lower-case copy.  The
+ * name is checked on the way (label lengths, total length), so a
+ * malformed name is refused instead of read out of bounds.
+ * @param name: the wire name.
+ * @param nh: filled in.
+ * @return 1 on success, 0 if the name is malformed.
+ */
+static int
+hash_name(const uint8_t* name, struct set_hashes* nh)
+{
+	size_t p = 0;
+	uint64_t h = SET_HASH_SEED;
+	unsigned i;
+	nh->labels = 0;
+	while(name[p] != 0) {
+		if(name[p] > SH_LABEL_MAX || p + name[p] + 1 >= SH_NAME_MAX ||
+			nh->labels >= SET_MAX_LABELS)
+			return 0;
+		nh->off[nh->labels++] = (uint8_t)p;
+		p += (size_t)name[p] + 1;
+	}
+	nh->len = p + 1;
+	/* lower-case copy, zero padded for the 8-byte reads; length
+	 * bytes (at most 63) are not changed by lower-casing */
+	for(p = 0; p + 8 <= nh->len; p += 8)
+		store8(nh->lower + p, lower8(load8(name + p)));
+	for(; p < nh->len; p++)
+		nh->lower[p] = sh_lower(name[p]);
+	store8(nh->lower + nh->len, 0);
+	for(i = nh->labels; i > 0; i--) {
+		h = hash_label(h, nh->lower + nh->off[i-1]);
+		nh->h[i-1] = h;
+	}
+	return 1;
+}
+
+/**
+ * The slot tag of a hash.
+ * @param h: the name hash.
+ * @param exact: 1 for an exact entry, 0 for a subtree entry.
+ * @return the tag.
+ */
+static uint32_t
+make_tag(uint64_t h, int exact)
+{
+	return ((uint32_t)(h >> 32) & ~SET_TAG_EXACT) |
+		(exact ? SET_TAG_EXACT : 0);
+}
+
+/**
+ * Compare a canonical stored name with a lower-cased name, label by
+ * label, so that neither is read past its end.
+ * @param a: canonical wire name.
+ * @param b: lower-cased wire name.
+ * @return 1 if equal, 0 if not.
+ */
+static int
+name_same(const uint8_t* a, const uint8_t* b)
+{
+	for(;;) {
+		uint8_t n = *a;
+		if(n != *b)
+			return 0;
+		if(n == 0)
+			return 1;
+		if(memcmp(a + 1, b + 1, n) != 0)
+			return 0;
+		a += (size_t)n + 1;
+		b += (size_t)n + 1;
+	}
+}
+
+
+/**
+ * Whether an indicator is an allow-list entry.
+ * @param ind: the indicator.
+ * @return 1 if it allows, 0 if it blocks.
+ */
+static int
+ind_is_allow(const struct sh_indicator* ind)
+{
+	return (ind->flags & SH_IND_ALLOW) || ind->action == SH_ACTION_ALLOW;
+}
+
+/**
+ * The effective action of an indicator: its own, else its feed's
+ * default, else the set's default.  Allow entries give SH_ACTION_ALLOW.
+ * @param set: the set.
+ * @param feed: the indicator's feed.
+ * @param ind: the indicator.
+ * @return the action.
+ */
+static enum sh_action
+ind_action(const struct sh_set* set, const struct sh_feed* feed,
+	const struct sh_indicator* ind)
+{
+	if(ind_is_allow(ind))
+		return SH_ACTION_ALLOW;
+	if(ind->action != SH_ACTION_INHERIT)
+		return ind->action;
+	if(feed->default_action != SH_ACTION_INHERIT)
+		return feed->default_action;
+	return set->default_action;
+}
+
+/**
+ * Find the feed and indicator a slot reference stands for.
+ * @param set: the set.
+ * @param ref: the slot's reference.
+ * @param fi: set to the feed's index in set->feeds.
+ * @return the indicator's index in that feed.
+ */
+static size_t
+ref_locate(const struct sh_set* set, uint32_t ref, size_t* fi)
+{
+	size_t num = ref >> SET_REF_ACTION_BITS;
+	size_t lo = 0, hi = set->num_feeds;
+	/* the last feed whose base is <= num; empty feeds are skipped */
+	while(hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if(set->base[mid] <= num)
+			lo = mid;
+		else	hi = mid;
+	}
+	*fi = lo;
+	return num - set->base[lo];
+}
+
+/**
+ * Make the reference of an indicator.
+ * @param set: the set being built.
+ * @param fi: index of the feed.
+ * @param ii: index of the indicator in the feed.
+ * @return the slot reference.
+ */
+static uint32_t
+ref_make(const struct sh_set* set, size_t fi, size_t ii)
+{
+	const struct sh_feed* feed = set->feeds[fi];
+	return (uint32_t)((set->base[fi] + ii) << SET_REF_ACTION_BITS) |
+		((uint32_t)ind_action(set, feed, &feed->ind[ii]) &
+		SET_REF_ACTION_MASK);
+}
+
+/**
+ * A feed's id for messages.
+ * @param feed: the feed.
+ * @return its id, or "?" when it has none.
+ */
+static const char*
+feed_id(const struct sh_feed* feed)
+{
+	return feed->id ? feed->id : "?";
+}
+
+/**
+ * Settle a second indicator for a name and exactness already in the
+ * set: an allow entry replaces a block entry, otherwise the first one
+ * stays; a block listed by two feeds is warned about (the feed loader
+ * deals with duplicates inside one feed).
+ * @param set: the set being built.
+ * @param slot: the slot of the entry in the set.
+ * @param fi: feed index of the new indicator.
+ * @param ii: indicator index of the new indicator.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ */
+static void
+settle_duplicate(struct sh_set* set, struct set_slot* slot, size_t fi,
+	size_t ii, sh_diag_fn diag, void* arg)
+{
+	const struct sh_indicator* ind = &set->feeds[fi]->ind[ii];
+	char text[SH_NAME_TEXT_MAX];
+	size_t old_fi, old_ii = ref_locate(set, slot->ref, &old_fi);
+	const struct sh_feed* old_feed = set->feeds[old_fi];
+	int old_allow = ind_is_allow(&old_feed->ind[old_ii]);
+	if(ind_is_allow(ind) && !old_allow) {
+		slot->name = ind->name;
+		slot->ref = ref_make(set, fi, ii);
+		return;
+	}
+	if(ind_is_allow(ind) || old_allow || old_fi == fi)
+		return;
+	if(sh_name_to_text(ind->name, text, sizeof(text)) == 0)
+		strcpy(text, "?");
+	sh_diag_emit(diag, arg, SH_SEV_WARNING, set->feeds[fi]->path,
+		ind->line, ind->column, "%s%s is listed by feed '%s' and "
+		"again by feed '%s'; the entry of feed '%s' is used",
+		(ind->flags & SH_IND_EXACT) ? "exact name " : "", text,
+		feed_id(old_feed), feed_id(set->feeds[fi]), feed_id(old_feed));
+}
+
+/**
+ * Put one indicator in the table.  The table has room (it was sized
+ * for all indicators).  Indicators without a usable name (the root,
+ * malformed or not canonical) are reported and left out.
+ * @param set: the set being built.
+ * @param fi: index of the feed in set->feeds.
+ * @param ii: index of the indicator in the feed.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ */
+static void
+set_add(struct sh_set* set, size_t fi, size_t ii, sh_diag_fn diag,
+	void* arg)
+{
+	const struct sh_feed* feed = set->feeds[fi];
+	const struct sh_indicator* ind = &feed->ind[ii];
+	struct set_hashes nh;
+	uint32_t tag;
+	size_t pos;
+	if(!ind->name || !hash_name(ind->name, &nh) || nh.labels == 0 ||
+		nh.len != ind->namelen ||
+		memcmp(nh.lower, ind->name, nh.len) != 0) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, feed->path, ind->line,
+			ind->column, "indicator name is empty, the root, or "
+			"not canonical; left out of the set");
+		return;
+	}
+	tag = make_tag(nh.h[0], (ind->flags & SH_IND_EXACT) != 0);
+	for(pos = nh.h[0] & set->mask; ; pos = (pos + 1) & set->mask) {
+		struct set_slot* s = &set->slots[pos];
+		if(s->name == NULL) {
+			s->name = ind->name;
+			s->tag = tag;
+			s->ref = ref_make(set, fi, ii);
+			set->count++;
+			return;
+		}
+		if(s->tag == tag && name_same(s->name, nh.lower)) {
+			settle_duplicate(set, s, fi, ii, diag, arg);
+			return;
+		}
+	}
+}
+
+/**
+ * Take references to the feeds, leaving out NULL feeds and feeds whose
+ * id was already seen (an error), and number their indicators.
+ * @param set: the set being built; feeds and base allocated for num.
+ * @param feeds: the feeds given to sh_set_build.
+ * @param num: their number.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return the number of indicators in the accepted feeds.
+ */
+static size_t
+set_take_feeds(struct sh_set* set, struct sh_feed* const* feeds,
+	size_t num, sh_diag_fn diag, void* arg)
+{
+	size_t i, j, total = 0;
+	for(i = 0; i < num; i++) {
+		int dup = 0;
+		if(!feeds[i])
+			continue;
+		for(j = 0; j < set->num_feeds && !dup; j++) {
+			if(feeds[i]->id && set->feeds[j]->id &&
+				strcmp(feeds[i]->id, set->feeds[j]->id) == 0)
+				dup = 1;
+		}
+		if(dup) {
+			sh_diag_emit(diag, arg, SH_SEV_ERROR, feeds[i]->path, 0,
+				0, "feed id '%s' is already used by %s; this "
+				"feed is left out", feed_id(feeds[i]),
+				set->feeds[j-1]->path ? set->feeds[j-1]->path
+				: "another feed");
+			continue;
+		}
+		set->base[set->num_feeds] = total;
+		set->feeds[set->num_feeds++] = sh_feed_ref(feeds[i]);
+		total += feeds[i]->num_ind;
+	}
+	set->base[set->num_feeds] = total;
+	return total;
+}
+
+/**
+ * Allocate zeroed slots; large tables are aligned to and advised for
+ * transparent huge pages, which saves a TLB miss per probe.
+ * @param n: number of slots.
+ * @return the slots (free with free()), or NULL when out of memory.
+ */
+static struct set_slot*
+slots_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct set_slot);
+	void* p = NULL;
+	if(bytes < SET_HUGE_PAGE)
+		return calloc(n, sizeof(struct set_slot));
+	if(posix_memalign(&p, SET_HUGE_PAGE, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
+}
+
+/**
+ * Allocate the hash table for a number of entries.
+ * @param set: the set being built.
+ * @param total: the most entries the set will hold.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return 1 on success, 0 when out of memory or too many entries.
+ */
+static int
+set_alloc_table(struct sh_set* set, size_t total, sh_diag_fn diag,
+	void* arg)
+{
+	size_t slots = SET_MIN_SLOTS;
+	if(total >= SET_MAX_INDICATORS) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, NULL, 0, 0, "too many "
+			"indicators (%zu) for one set", total);
+		return 0;
+	}
+	/* keep the load factor at or below 0.7 */
+	while(slots / 10 * 7 < total)
+		slots *= 2;
+	set->slots = slots_alloc(slots);
+	if(!set->slots)
+		return 0;
+	set->mask = slots - 1;
+	return 1;
+}
+
+struct sh_set*
+sh_set_build(struct sh_feed* const* feeds, size_t num,
+	enum sh_action default_action, sh_diag_fn diag, void* arg)
+{
+	struct sh_set* set = calloc(1, sizeof(*set));
+	size_t total, fi, ii;
+	if(!set)
+		return NULL;
+	set->default_action = default_action;
+	set->feeds = calloc(num ? num : 1, sizeof(*set->feeds));
+	set->base = calloc(num + 1, sizeof(*set->base));
+	if(!set->feeds || !set->base)
+		goto error;
+	total = set_take_feeds(set, feeds, num, diag, arg);
+	if(!set_alloc_table(set, total, diag, arg))
+		goto error;
+	for(fi = 0; fi < set->num_feeds; fi++) {
+		for(ii = 0; ii < set->feeds[fi]->num_ind; ii++)
+			set_add(set, fi, ii, diag, arg);
+	}
+	return set;
+error:
+	sh_set_free(set);
+	return NULL;
+}
+
+void
+sh_set_free(struct sh_set* set)
+{
+	size_t i;
+	if(!set)
+		return;
+	for(i = 0; i < set->num_feeds; i++)
+		sh_feed_unref(set->feeds[i]);
+	free(set->feeds);
+	free(set->base);
+	free(set->slots);
+	free(set);
+}
+
+/**
+ * Look up one suffix of the query name.
+ * @param set: the set.
+ * @param h: hash of the suffix.
+ * @param lname: the suffix, lower-cased.
+ * @param whole: 1 if the suffix is the whole query name (exact entries
+ *	apply, and win over a subtree entry), 0 for a parent.
+ * @return the slot of the covering entry, or NULL.
+ */
+static const struct set_slot*
+set_find(const struct sh_set* set, uint64_t h, const uint8_t* lname,
+	int whole)
+{
+	uint32_t tag_sub = make_tag(h, 0), tag_exact = make_tag(h, 1);
+	const struct set_slot* sub = NULL;
+	size_t pos;
+	for(pos = h & set->mask; ; pos = (pos + 1) & set->mask) {
+		const struct set_slot* s = &set->slots[pos];
+		if(s->name == NULL)
+			return sub;
+		if(whole && s->tag == tag_exact && name_same(s->name, lname))
+			return s;
+		if(!sub && s->tag == tag_sub && name_same(s->name, lname)) {
+			if(!whole)
+				return s;
+			sub = s;
+		}
+	}
+}
+
+int
+sh_set_match(const struct sh_set* set, const uint8_t* qname,
+	struct sh_match* m)
+{
+	struct set_hashes nh;
+	unsigned i;
+	if(!set || !qname || set->count == 0 || !hash_name(qname, &nh))
+		return 0;
+#if defined(__GNUC__)
+	for(i = 0; i < nh.labels; i++)
+		__builtin_prefetch(&set->slots[nh.h[i] & set->mask]);
+#endif
+	for(i = 0; i < nh.labels; i++) {
+		const struct set_slot* s = set_find(set, nh.h[i],
+			nh.lower + nh.off[i], i == 0);
+		if(s) {
+			size_t fi, ii = ref_locate(set, s->ref, &fi);
+			m->name = s->name;
+			m->feed = set->feeds[fi];
+			m->ind = &set->feeds[fi]->ind[ii];
+			m->action = (enum sh_action)(s->ref &
+				SET_REF_ACTION_MASK);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+size_t
+sh_set_count(const struct sh_set* set)
+{
+	return set ? set->count : 0;
+}
+
+size_t
+sh_set_num_feeds(const struct sh_set* set)
+{
+	return set ? set->num_feeds : 0;
+}
+
+const struct sh_feed*
+sh_set_feed(const struct sh_set* set, size_t i)
+{
+	if(!set || i >= set->num_feeds)
+		return NULL;
+	return set->feeds[i];
+}
+
+size_t
+sh_set_memory(const struct sh_set* set)
+{
+	if(!set)
+		return 0;
+	return sizeof(*set) + (set->mask + 1) * sizeof(*set->slots) +
+		set->num_feeds * (sizeof(*set->feeds) + sizeof(*set->base)) +
+		sizeof(*set->base);
+}
