@@ -257,7 +257,12 @@ struct sh_indicator {
 	char** tags;
 };
 
-/** One parsed feed file.  Reference counted, immutable once loaded. */
+/**
+ * One parsed feed file.  Reference counted (atomically), immutable once
+ * loaded.  Only the loader creates feeds: ind is one allocation holding
+ * the indicator array followed by all the name bytes, which
+ * sh_feed_unref frees together.
+ */
 struct sh_feed {
 	/** references held; the feed is freed when it drops to 0 */
 	unsigned refs;

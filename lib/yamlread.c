@@ -1,0 +1,1136 @@
+/*
+ * yamlread.c - a small, strict, streaming YAML reader for feeds and config.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * Implementation of the pull reader declared in yamlread.h.  It keeps one
+ * libyaml event of lookahead.  Every event is checked once, when it is
+ * read from libyaml (yr_load): anchors, aliases, tags, scalar length and
+ * nesting depth.  A consumed event stays allocated until the next one is
+ * read, so the text of a scalar handed to the caller stays valid until
+ * the next call on the reader.
+ */
+#include "yamlread.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/** Errors reported before the reader gives up on a file. */
+#define YR_MAX_ERRORS 1000
+/** Size of the buffer "'name'" is written into. */
+#define YR_NAME_MAX 80
+/** The YAML core tag prefix. */
+#define YR_TAG_PREFIX "tag:yaml.org,2002:"
+
+/**
+ * Convert a libyaml mark (0-based) to ours (1-based).
+ * @param m: the libyaml mark.
+ * @return our mark.
+ */
+static struct sh_yaml_mark
+yr_mark(const yaml_mark_t* m)
+{
+	struct sh_yaml_mark r;
+	r.line = (unsigned)m->line + 1;
+	r.column = (unsigned)m->column + 1;
+	return r;
+}
+
+void
+sh_yaml_report(struct sh_yaml* y, enum sh_severity sev,
+	const struct sh_yaml_mark* at, const char* fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if(sev == SH_SEV_ERROR)
+		y->errors++;
+	if(!y->diag || y->errors > YR_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sh_diag_emit(y->diag, y->arg, sev, y->file, at ? at->line : 0,
+		at ? at->column : 0, "%s", text);
+	if(y->errors == YR_MAX_ERRORS) {
+		sh_diag_emit(y->diag, y->arg, SH_SEV_ERROR, y->file, 0, 0,
+			"too many errors (%d); giving up on this file",
+			YR_MAX_ERRORS);
+		y->fatal = 1;
+	}
+}
+
+/**
+ * Report a fatal error: the reader stops.
+ * @param y: the reader.
+ * @param at: position or NULL.
+ * @param text: the message.
+ */
+static void
+yr_fatal(struct sh_yaml* y, const struct sh_yaml_mark* at, const char* text)
+{
+	sh_yaml_report(y, SH_SEV_ERROR, at, "%s", text);
+	y->fatal = 1;
+}
+
+const char*
+sh_yaml_quote(const char* s, size_t len, char buf[SH_YAML_QUOTE_MAX])
+{
+	size_t i, n = len;
+
+	if(n > SH_YAML_QUOTE_MAX - 4)
+		n = SH_YAML_QUOTE_MAX - 7;
+	for(i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+	}
+	if(n < len) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/**
+ * Write how a node is called in messages: "'name'", or "the document"
+ * for the root.
+ * @param name: the key, or NULL for the root node.
+ * @param buf: destination of YR_NAME_MAX bytes.
+ * @return buf.
+ */
+static const char*
+yr_name(const char* name, char buf[YR_NAME_MAX])
+{
+	if(!name)
+		snprintf(buf, YR_NAME_MAX, "the document");
+	else	snprintf(buf, YR_NAME_MAX, "'%s'", name);
+	return buf;
+}
+
+/**
+ * Find line and column of a byte offset in the input, counting columns
+ * in characters as libyaml does.
+ * @param y: the reader.
+ * @param off: byte offset.
+ * @return the position.
+ */
+static struct sh_yaml_mark
+yr_offset_mark(const struct sh_yaml* y, size_t off)
+{
+	struct sh_yaml_mark m;
+	size_t i;
+
+	m.line = 1;
+	m.column = 1;
+	for(i = 0; i < off && i < y->len; i++) {
+		unsigned char c = (unsigned char)y->data[i];
+		if(c == '\n') {
+			m.line++;
+			m.column = 1;
+		} else if((c & 0xc0) != 0x80)
+			m.column++;
+	}
+	return m;
+}
+
+/**
+ * Length of the UTF-8 sequence at p, strictly per RFC 3629 (no
+ * overlong forms, no surrogates, nothing over U+10FFFF).
+ * @param p: the bytes.
+ * @param left: bytes available.
+ * @return the length (1..4), or 0 if invalid.
+ */
+static size_t
+yr_utf8_len(const unsigned char* p, size_t left)
+{
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if(p[0] < 0x80)
+		return 1;
+	if(p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if(p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if(p[0] == 0xe0) lo = 0xa0;
+		if(p[0] == 0xed) hi = 0x9f;
+	} else if(p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if(p[0] == 0xf0) lo = 0x90;
+		if(p[0] == 0xf4) hi = 0x8f;
+	} else	return 0;
+	if(left < n)
+		return 0;
+	if(p[1] < lo || p[1] > hi)
+		return 0;
+	for(i = 2; i < n; i++)
+		if((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/**
+ * Check that the whole input is UTF-8 text without control characters
+ * other than tab, line feed and carriage return.
+ * @param y: the reader; a fatal error is reported on failure.
+ * @return 1 if fine.
+ */
+static int
+yr_check_text(struct sh_yaml* y)
+{
+	const unsigned char* p = (const unsigned char*)y->data;
+	struct sh_yaml_mark m;
+	size_t i = 0, n;
+	char msg[200];
+
+	m.line = 1;
+	m.column = 1;
+	while(i < y->len) {
+		unsigned char c = p[i];
+		if((c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			|| c == 0x7f) {
+			snprintf(msg, sizeof(msg), "control character 0x%02x "
+				"is not allowed in a YAML file (write it as an "
+				"escape in a double-quoted string)", c);
+			yr_fatal(y, &m, msg);
+			return 0;
+		}
+		if((n = yr_utf8_len(p + i, y->len - i)) == 0) {
+			snprintf(msg, sizeof(msg), "the file is not valid "
+				"UTF-8: bad byte 0x%02x (YAML files must be "
+				"UTF-8 encoded)", c);
+			yr_fatal(y, &m, msg);
+			return 0;
+		}
+		if(c == '\n') {
+			m.line++;
+			m.column = 0;
+		}
+		m.column++;
+		i += n;
+	}
+	return 1;
+}
+
+/**
+ * Report the error libyaml stopped with; it is fatal.
+ * @param y: the reader.
+ */
+static void
+yr_parser_error(struct sh_yaml* y)
+{
+	yaml_parser_t* p = &y->parser;
+	struct sh_yaml_mark m, c;
+	char msg[512];
+
+	if(p->error == YAML_MEMORY_ERROR) {
+		yr_fatal(y, NULL, "out of memory");
+		return;
+	}
+	if(p->error == YAML_READER_ERROR) {
+		m = yr_offset_mark(y, p->problem_offset);
+		snprintf(msg, sizeof(msg), "invalid input: %s",
+			p->problem ? p->problem : "unknown reader error");
+		yr_fatal(y, &m, msg);
+		return;
+	}
+	m = yr_mark(&p->problem_mark);
+	if(p->context) {
+		c = yr_mark(&p->context_mark);
+		snprintf(msg, sizeof(msg), "YAML syntax error: %s (%s at "
+			"line %u, column %u)", p->problem ? p->problem :
+			"unknown", p->context, c.line, c.column);
+	} else	snprintf(msg, sizeof(msg), "YAML syntax error: %s",
+			p->problem ? p->problem : "unknown");
+	yr_fatal(y, &m, msg);
+}
+
+/**
+ * Check the tag of the lookahead event: only the YAML core tags that
+ * fit its kind are allowed.  Reports an error otherwise.
+ * @param y: the reader, with an event loaded.
+ * @param tag: the event's tag, or NULL.
+ */
+static void
+yr_check_tag(struct sh_yaml* y, const yaml_char_t* tag)
+{
+	static const char* const scalar_tags[] = { "str", "int", "bool",
+		"timestamp", NULL };
+	const char* t = (const char*)tag;
+	const char* suffix;
+	struct sh_yaml_mark m;
+	size_t i;
+
+	if(!t || strcmp(t, "!") == 0)
+		return;
+	if(strncmp(t, YR_TAG_PREFIX, sizeof(YR_TAG_PREFIX) - 1) == 0) {
+		suffix = t + sizeof(YR_TAG_PREFIX) - 1;
+		if(y->ev.type == YAML_MAPPING_START_EVENT
+			&& strcmp(suffix, "map") == 0)
+			return;
+		if(y->ev.type == YAML_SEQUENCE_START_EVENT
+			&& strcmp(suffix, "seq") == 0)
+			return;
+		for(i = 0; y->ev.type == YAML_SCALAR_EVENT && scalar_tags[i];
+			i++)
+			if(strcmp(suffix, scalar_tags[i]) == 0)
+				return;
+	}
+	m = yr_mark(&y->ev.start_mark);
+	sh_yaml_report(y, SH_SEV_ERROR, &m, "YAML tag '%s' is not allowed "
+		"here", t);
+}
+
+/**
+ * Check a freshly read event: anchors, aliases, tags, scalar length,
+ * nesting depth.  Sets y->bad for events that must not be used.
+ * @param y: the reader, with a new event loaded.
+ */
+static void
+yr_check_event(struct sh_yaml* y)
+{
+	yaml_event_t* e = &y->ev;
+	struct sh_yaml_mark m = yr_mark(&e->start_mark);
+	const yaml_char_t* anchor = NULL;
+
+	switch(e->type) {
+	case YAML_ALIAS_EVENT:
+		sh_yaml_report(y, SH_SEV_ERROR, &m, "YAML aliases (*%s) are "
+			"not allowed", (const char*)e->data.alias.anchor);
+		y->bad = 1;
+		return;
+	case YAML_SCALAR_EVENT:
+		anchor = e->data.scalar.anchor;
+		yr_check_tag(y, e->data.scalar.tag);
+		if(e->data.scalar.length > y->lim.max_scalar_bytes) {
+			sh_yaml_report(y, SH_SEV_ERROR, &m, "value of %zu "
+				"bytes is longer than the limit of %zu bytes "
+				"(max_scalar_bytes)", e->data.scalar.length,
+				y->lim.max_scalar_bytes);
+			y->bad = 1;
+		}
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		anchor = e->type == YAML_SEQUENCE_START_EVENT ?
+			e->data.sequence_start.anchor :
+			e->data.mapping_start.anchor;
+		yr_check_tag(y, e->type == YAML_SEQUENCE_START_EVENT ?
+			e->data.sequence_start.tag :
+			e->data.mapping_start.tag);
+		if(++y->depth > y->lim.max_depth) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "nesting is deeper than the "
+				"limit of %u levels (max_depth)",
+				y->lim.max_depth);
+			yr_fatal(y, &m, msg);
+		}
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if(y->depth > 0)
+			y->depth--;
+		break;
+	default:
+		break;
+	}
+	if(anchor)
+		sh_yaml_report(y, SH_SEV_ERROR, &m, "YAML anchors (&%s) are "
+			"not allowed", (const char*)anchor);
+}
+
+/**
+ * Make sure the lookahead event is loaded.
+ * @param y: the reader.
+ * @return 1 if y->ev holds the next event, 0 after a fatal error.
+ */
+static int
+yr_load(struct sh_yaml* y)
+{
+	if(y->fatal)
+		return 0;
+	if(y->have)
+		return 1;
+	if(y->held) {
+		yaml_event_delete(&y->ev);
+		y->held = 0;
+	}
+	if(!yaml_parser_parse(&y->parser, &y->ev)) {
+		yr_parser_error(y);
+		return 0;
+	}
+	y->have = 1;
+	y->bad = 0;
+	yr_check_event(y);
+	return !y->fatal;
+}
+
+/**
+ * Consume the lookahead event.  Its memory stays valid until the next
+ * yr_load.
+ * @param y: the reader, with an event loaded.
+ */
+static void
+yr_consume(struct sh_yaml* y)
+{
+	y->have = 0;
+	y->held = 1;
+}
+
+/**
+ * Kind of the loaded event.
+ * @param y: the reader, with an event loaded.
+ * @return the kind.
+ */
+static enum sh_yaml_kind
+yr_kind(const struct sh_yaml* y)
+{
+	switch(y->ev.type) {
+	case YAML_SCALAR_EVENT: return SH_YAML_SCALAR;
+	case YAML_MAPPING_START_EVENT: return SH_YAML_MAP;
+	case YAML_SEQUENCE_START_EVENT: return SH_YAML_SEQ;
+	case YAML_ALIAS_EVENT: return SH_YAML_ALIAS;
+	default: return SH_YAML_END;
+	}
+}
+
+/**
+ * Whether a scalar is a YAML null: an empty plain value, "~" or null.
+ * @param s: the scalar.
+ * @return 1 if null.
+ */
+static int
+yr_is_null(const struct sh_yaml_scalar* s)
+{
+	if(!s->plain)
+		return 0;
+	return s->len == 0 || strcmp(s->text, "~") == 0
+		|| strcmp(s->text, "null") == 0
+		|| strcmp(s->text, "Null") == 0
+		|| strcmp(s->text, "NULL") == 0;
+}
+
+enum sh_yaml_kind
+sh_yaml_peek(struct sh_yaml* y, struct sh_yaml_mark* at)
+{
+	if(!yr_load(y))
+		return SH_YAML_ERROR;
+	if(at)
+		*at = yr_mark(&y->ev.start_mark);
+	return yr_kind(y);
+}
+
+int
+sh_yaml_skip(struct sh_yaml* y)
+{
+	unsigned level = 0;
+
+	do {
+		if(!yr_load(y))
+			return 0;
+		switch(yr_kind(y)) {
+		case SH_YAML_MAP:
+		case SH_YAML_SEQ:
+			level++;
+			break;
+		case SH_YAML_END:
+			if(level == 0)
+				return 1; /* nothing to skip */
+			level--;
+			break;
+		default:
+			break;
+		}
+		yr_consume(y);
+	} while(level > 0);
+	return 1;
+}
+
+/**
+ * Report that the next node has the wrong type, and skip it.  Nodes
+ * already reported (aliases, values over the length limit) are skipped
+ * silently.
+ * @param y: the reader, with the node's first event loaded.
+ * @param subject: the node as named in messages: "'feed'".
+ * @param expected: what it should be: "a mapping", "true or false".
+ */
+static void
+yr_wrong_type(struct sh_yaml* y, const char* subject, const char* expected)
+{
+	struct sh_yaml_mark m = yr_mark(&y->ev.start_mark);
+	char qb[SH_YAML_QUOTE_MAX];
+
+	if(y->bad) {
+		(void)sh_yaml_skip(y);
+		return;
+	}
+	switch(yr_kind(y)) {
+	case SH_YAML_MAP:
+		sh_yaml_report(y, SH_SEV_ERROR, &m, "%s must be %s, found a "
+			"mapping", subject, expected);
+		break;
+	case SH_YAML_SEQ:
+		sh_yaml_report(y, SH_SEV_ERROR, &m, "%s must be %s, found a "
+			"sequence", subject, expected);
+		break;
+	case SH_YAML_SCALAR:
+		if(y->ev.data.scalar.length == 0)
+			sh_yaml_report(y, SH_SEV_ERROR, &m, "%s must be %s, "
+				"found an empty value", subject, expected);
+		else	sh_yaml_report(y, SH_SEV_ERROR, &m, "%s must be %s, "
+				"found '%s'", subject, expected,
+				sh_yaml_quote((const char*)y->ev.data.scalar.value,
+				y->ev.data.scalar.length, qb));
+		break;
+	default:
+		sh_yaml_report(y, SH_SEV_ERROR, &m, "%s must be %s", subject,
+			expected);
+		break;
+	}
+	(void)sh_yaml_skip(y);
+}
+
+int
+sh_yaml_wrong(struct sh_yaml* y, const char* subject, const char* expected)
+{
+	if(!yr_load(y))
+		return 0;
+	yr_wrong_type(y, subject, expected);
+	return !y->fatal;
+}
+
+void
+sh_yaml_abort(struct sh_yaml* y)
+{
+	y->fatal = 1;
+}
+
+int
+sh_yaml_null(struct sh_yaml* y)
+{
+	struct sh_yaml_scalar s;
+
+	if(!yr_load(y) || y->bad || yr_kind(y) != SH_YAML_SCALAR)
+		return 0;
+	s.text = (const char*)y->ev.data.scalar.value;
+	s.len = y->ev.data.scalar.length;
+	s.plain = y->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if(!yr_is_null(&s))
+		return 0;
+	yr_consume(y);
+	return 1;
+}
+
+int
+sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
+	size_t len, const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+{
+	memset(y, 0, sizeof(*y));
+	y->file = file ? file : "-";
+	y->data = data;
+	y->len = len;
+	y->diag = diag;
+	y->arg = arg;
+	if(lim)
+		y->lim = *lim;
+	else	sh_limits_default(&y->lim);
+	if(len > y->lim.max_file_bytes) {
+		sh_yaml_report(y, SH_SEV_ERROR, NULL, "file is %zu bytes, "
+			"larger than the limit of %zu bytes (max_file_bytes)",
+			len, y->lim.max_file_bytes);
+		y->fatal = 1;
+		return 0;
+	}
+	if(!yr_check_text(y))
+		return 0;
+	if(!yaml_parser_initialize(&y->parser)) {
+		yr_fatal(y, NULL, "out of memory");
+		return 0;
+	}
+	y->inited = 1;
+	yaml_parser_set_input_string(&y->parser, (const unsigned char*)data,
+		len);
+	yaml_parser_set_encoding(&y->parser, YAML_UTF8_ENCODING);
+	if(!yr_load(y))
+		return 0;
+	yr_consume(y); /* STREAM-START */
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type != YAML_DOCUMENT_START_EVENT) {
+		yr_fatal(y, NULL, "the file is empty");
+		return 0;
+	}
+	yr_consume(y);
+	return 1;
+}
+
+int
+sh_yaml_finish(struct sh_yaml* y)
+{
+	struct sh_yaml_mark m;
+
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
+		yr_fatal(y, NULL, "internal error: document not fully read");
+		return 0;
+	}
+	yr_consume(y);
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type == YAML_DOCUMENT_START_EVENT) {
+		m = yr_mark(&y->ev.start_mark);
+		yr_fatal(y, &m, "a file may hold only one YAML document");
+		return 0;
+	}
+	yr_consume(y);
+	return 1;
+}
+
+void
+sh_yaml_close(struct sh_yaml* y)
+{
+	if((y->have || y->held) && y->inited)
+		yaml_event_delete(&y->ev);
+	y->have = y->held = 0;
+	if(y->inited)
+		yaml_parser_delete(&y->parser);
+	y->inited = 0;
+}
+
+size_t
+sh_yaml_errors(const struct sh_yaml* y)
+{
+	return y->errors;
+}
+
+int
+sh_yaml_fatal(const struct sh_yaml* y)
+{
+	return y->fatal;
+}
+
+int
+sh_yaml_map_begin(struct sh_yaml* y, const char* name,
+	const struct sh_yaml_keys* keys, struct sh_yaml_map* m)
+{
+	char nb[YR_NAME_MAX];
+
+	m->keys = keys;
+	m->seen = 0;
+	if(!yr_load(y))
+		return 0;
+	if(y->bad || yr_kind(y) != SH_YAML_MAP) {
+		yr_wrong_type(y, yr_name(name, nb), "a mapping");
+		return 0;
+	}
+	m->start = yr_mark(&y->ev.start_mark);
+	yr_consume(y);
+	return 1;
+}
+
+/**
+ * Write the list of a mapping's keys, for the unknown key message.
+ * @param keys: the keys.
+ * @param buf: destination.
+ * @param len: its size.
+ * @return buf.
+ */
+static const char*
+yr_key_list(const struct sh_yaml_keys* keys, char* buf, size_t len)
+{
+	size_t pos = 0;
+	unsigned i;
+
+	buf[0] = 0;
+	for(i = 0; i < keys->num && pos < len; i++) {
+		int n = snprintf(buf + pos, len - pos, "%s%s", i ? ", " : "",
+			keys->names[i]);
+		if(n < 0)
+			break;
+		pos += (size_t)n;
+	}
+	return buf;
+}
+
+/**
+ * Look a key up in a mapping description.
+ * @param keys: the description.
+ * @param s: the key text.
+ * @param len: its length.
+ * @return the index, or -1 if unknown.
+ */
+static int
+yr_key_find(const struct sh_yaml_keys* keys, const char* s, size_t len)
+{
+	unsigned i;
+
+	for(i = 0; i < keys->num; i++)
+		if(strlen(keys->names[i]) == len
+			&& memcmp(keys->names[i], s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/**
+ * Check one key of a mapping and report what is wrong with it.
+ * @param y: the reader, with the key's scalar event loaded.
+ * @param m: the mapping state; updated for a good key.
+ * @param at: the key's position.
+ * @return the key index, or -1 if the key is bad (reported).
+ */
+static int
+yr_key_check(struct sh_yaml* y, struct sh_yaml_map* m,
+	const struct sh_yaml_mark* at)
+{
+	const char* s = (const char*)y->ev.data.scalar.value;
+	size_t len = y->ev.data.scalar.length;
+	char qb[SH_YAML_QUOTE_MAX], list[512];
+	int k = yr_key_find(m->keys, s, len);
+
+	if(k < 0) {
+		sh_yaml_report(y, SH_SEV_ERROR, at, "'%s' is not a known key "
+			"of %s (expected %s)", sh_yaml_quote(s, len, qb),
+			m->keys->what, yr_key_list(m->keys, list,
+			sizeof(list)));
+		return -1;
+	}
+	if(m->seen & (1u << k)) {
+		sh_yaml_report(y, SH_SEV_ERROR, at, "duplicate key '%s' in %s, "
+			"first at line %u, column %u", m->keys->names[k],
+			m->keys->what, m->at[k].line, m->at[k].column);
+		return -1;
+	}
+	m->seen |= 1u << k;
+	m->at[k] = *at;
+	return k;
+}
+
+int
+sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
+	struct sh_yaml_mark* at)
+{
+	struct sh_yaml_mark km;
+	int k;
+
+	for(;;) {
+		if(!yr_load(y))
+			return 0;
+		if(y->ev.type == YAML_MAPPING_END_EVENT) {
+			yr_consume(y);
+			return 0;
+		}
+		km = yr_mark(&y->ev.start_mark);
+		if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
+			if(!y->bad)
+				sh_yaml_report(y, SH_SEV_ERROR, &km, "keys of "
+					"%s must be plain strings",
+					m->keys->what);
+			k = -1;
+			if(!sh_yaml_skip(y))
+				return 0;
+		} else {
+			k = yr_key_check(y, m, &km);
+			yr_consume(y);
+		}
+		if(k >= 0) {
+			*key = k;
+			if(at)
+				*at = km;
+			return 1;
+		}
+		if(!sh_yaml_skip(y))
+			return 0;
+	}
+}
+
+int
+sh_yaml_map_has(const struct sh_yaml_map* m, int key)
+{
+	return (m->seen & (1u << key)) != 0;
+}
+
+int
+sh_yaml_map_require(struct sh_yaml* y, const struct sh_yaml_map* m,
+	int key)
+{
+	if(sh_yaml_map_has(m, key))
+		return 1;
+	if(!y->fatal)
+		sh_yaml_report(y, SH_SEV_ERROR, &m->start, "missing required "
+			"key '%s' in %s", m->keys->names[key], m->keys->what);
+	return 0;
+}
+
+int
+sh_yaml_seq_begin(struct sh_yaml* y, const char* name)
+{
+	char nb[YR_NAME_MAX];
+
+	if(!yr_load(y))
+		return 0;
+	if(y->bad || yr_kind(y) != SH_YAML_SEQ) {
+		yr_wrong_type(y, yr_name(name, nb), "a sequence");
+		return 0;
+	}
+	yr_consume(y);
+	return 1;
+}
+
+int
+sh_yaml_seq_next(struct sh_yaml* y)
+{
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type == YAML_SEQUENCE_END_EVENT) {
+		yr_consume(y);
+		return 0;
+	}
+	return 1;
+}
+
+int
+sh_yaml_scalar(struct sh_yaml* y, const char* name,
+	struct sh_yaml_scalar* s)
+{
+	const char* tag;
+	char nb[YR_NAME_MAX];
+
+	if(!yr_load(y))
+		return 0;
+	if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
+		yr_wrong_type(y, yr_name(name, nb), "a single value");
+		return 0;
+	}
+	tag = (const char*)y->ev.data.scalar.tag;
+	s->text = (const char*)y->ev.data.scalar.value;
+	s->len = y->ev.data.scalar.length;
+	s->plain = y->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+		&& (!tag || strcmp(tag, YR_TAG_PREFIX "str") != 0);
+	s->mark = yr_mark(&y->ev.start_mark);
+	yr_consume(y);
+	return 1;
+}
+
+/**
+ * Check that a scalar is usable as a string: not null or empty, no
+ * NUL bytes.
+ * @param y: the reader, for reporting.
+ * @param what: the value as named in messages: "'description'".
+ * @param s: the scalar.
+ * @return 1 if usable.
+ */
+static int
+yr_string_ok(struct sh_yaml* y, const char* what,
+	const struct sh_yaml_scalar* s)
+{
+	if(s->len == 0 || yr_is_null(s)) {
+		sh_yaml_report(y, SH_SEV_ERROR, &s->mark, "%s must not be "
+			"empty", what);
+		return 0;
+	}
+	if(strlen(s->text) != s->len) {
+		sh_yaml_report(y, SH_SEV_ERROR, &s->mark, "%s must not "
+			"contain a NUL character", what);
+		return 0;
+	}
+	return 1;
+}
+
+int
+sh_yaml_string(struct sh_yaml* y, const char* name, char** out,
+	struct sh_yaml_mark* at)
+{
+	struct sh_yaml_scalar s;
+	char nb[YR_NAME_MAX];
+	char* r;
+
+	if(!y->fatal && at)
+		(void)sh_yaml_peek(y, at);
+	if(!sh_yaml_scalar(y, name, &s)
+		|| !yr_string_ok(y, yr_name(name, nb), &s))
+		return 0;
+	r = malloc(s.len + 1);
+	if(!r) {
+		yr_fatal(y, &s.mark, "out of memory");
+		return 0;
+	}
+	memcpy(r, s.text, s.len + 1);
+	*out = r;
+	return 1;
+}
+
+int
+sh_yaml_bool(struct sh_yaml* y, const char* name, int* out)
+{
+	static const char* const yes[] = { "true", "True", "TRUE", NULL };
+	static const char* const no[] = { "false", "False", "FALSE", NULL };
+	struct sh_yaml_scalar s;
+	char nb[YR_NAME_MAX], qb[SH_YAML_QUOTE_MAX];
+	size_t i;
+
+	if(!sh_yaml_scalar(y, name, &s))
+		return 0;
+	for(i = 0; s.plain && yes[i]; i++) {
+		if(strcmp(s.text, yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if(strcmp(s.text, no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	sh_yaml_report(y, SH_SEV_ERROR, &s.mark, "%s must be true or false, "
+		"found %s'%s'", yr_name(name, nb), s.plain ? "" :
+		"the quoted string ", sh_yaml_quote(s.text, s.len, qb));
+	return 0;
+}
+
+/**
+ * Parse a decimal integer with an optional sign.
+ * @param s: the text, NUL terminated.
+ * @param out: the value.
+ * @return 1 on success, 0 if not a decimal integer or out of range of
+ *	long long.
+ */
+static int
+yr_parse_ll(const char* s, long long* out)
+{
+	char* end;
+	long long v;
+
+	if(!(*s >= '0' && *s <= '9') && !((*s == '-' || *s == '+')
+		&& s[1] >= '0' && s[1] <= '9'))
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if(errno != 0 || *end != 0)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int
+sh_yaml_int(struct sh_yaml* y, const char* name, long long min,
+	long long max, long long* out)
+{
+	struct sh_yaml_scalar s;
+	char nb[YR_NAME_MAX], qb[SH_YAML_QUOTE_MAX];
+	long long v;
+
+	if(!sh_yaml_scalar(y, name, &s))
+		return 0;
+	if(!s.plain || !yr_parse_ll(s.text, &v)) {
+		sh_yaml_report(y, SH_SEV_ERROR, &s.mark, "%s must be a whole "
+			"number, found %s'%s'", yr_name(name, nb), s.plain ?
+			"" : "the quoted string ", sh_yaml_quote(s.text, s.len, qb));
+		return 0;
+	}
+	if(v < min || v > max) {
+		sh_yaml_report(y, SH_SEV_ERROR, &s.mark, "%s must be between "
+			"%lld and %lld, found %lld", yr_name(name, nb), min,
+			max, v);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/**
+ * Append a copy of a string to a growing NULL-terminated array.
+ * @param v: the array, may be NULL; reallocated.
+ * @param n: number of strings in it, incremented.
+ * @param s: the string.
+ * @param len: its length.
+ * @return 1 on success, 0 when out of memory (v is still valid).
+ */
+static int
+yr_strv_add(char*** v, size_t* n, const char* s, size_t len)
+{
+	char** nv = realloc(*v, (*n + 2) * sizeof(char*));
+	char* c;
+
+	if(!nv)
+		return 0;
+	*v = nv;
+	c = malloc(len + 1);
+	if(!c)
+		return 0;
+	memcpy(c, s, len + 1);
+	nv[(*n)++] = c;
+	nv[*n] = NULL;
+	return 1;
+}
+
+int
+sh_yaml_strv(struct sh_yaml* y, const char* name, char*** out)
+{
+	struct sh_yaml_scalar s;
+	char** v = NULL;
+	size_t n = 0;
+	int ok = 1;
+	char item[YR_NAME_MAX];
+
+	if(!sh_yaml_seq_begin(y, name))
+		return 0;
+	snprintf(item, sizeof(item), "items of '%s'", name ? name : "");
+	while(sh_yaml_seq_next(y)) {
+		if(!y->bad && yr_kind(y) != SH_YAML_SCALAR) {
+			yr_wrong_type(y, item, "strings");
+			ok = 0;
+			continue;
+		}
+		if(!sh_yaml_scalar(y, name, &s)) {
+			ok = 0;
+			continue;
+		}
+		if(!yr_string_ok(y, item, &s)) {
+			ok = 0;
+			continue;
+		}
+		if(ok && !yr_strv_add(&v, &n, s.text, s.len)) {
+			yr_fatal(y, &s.mark, "out of memory");
+			break;
+		}
+	}
+	if(!ok || y->fatal) {
+		sh_strv_free(v);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/**
+ * Read a fixed number of decimal digits.
+ * @param s: the text.
+ * @param n: number of digits.
+ * @param out: the value.
+ * @return 1 if all n characters are digits.
+ */
+static int
+yr_digits(const char* s, int n, int* out)
+{
+	int i, v = 0;
+
+	for(i = 0; i < n; i++) {
+		if(s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+ * @param y: year.
+ * @param m: month, 1..12.
+ * @param d: day, 1..31.
+ * @return the day number, negative before 1970.
+ */
+static long long
+yr_days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/**
+ * Parse the date part "YYYY-MM-DD".
+ * @param s: text of at least 10 characters.
+ * @param days: the day number since 1970-01-01.
+ * @return 1 if valid.
+ */
+static int
+yr_parse_date(const char* s, long long* days)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
+	int y, m, d, max;
+
+	if(!yr_digits(s, 4, &y) || s[4] != '-' || !yr_digits(s+5, 2, &m)
+		|| s[7] != '-' || !yr_digits(s+8, 2, &d))
+		return 0;
+	if(m < 1 || m > 12 || d < 1)
+		return 0;
+	max = mdays[m - 1];
+	if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	if(d > max)
+		return 0;
+	*days = yr_days_from_civil(y, m, d);
+	return 1;
+}
+
+int
+sh_yaml_parse_time(const char* s, size_t len, time_t* out)
+{
+	long long days, secs;
+	int hh, mi, ss, oh, om;
+	size_t i = 19;
+
+	if(len < 10 || !yr_parse_date(s, &days))
+		return 0;
+	if(len == 10) {
+		*out = (time_t)(days * 86400);
+		return 1;
+	}
+	if(len < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+		|| !yr_digits(s+11, 2, &hh) || s[13] != ':'
+		|| !yr_digits(s+14, 2, &mi) || s[16] != ':'
+		|| !yr_digits(s+17, 2, &ss) || hh > 23 || mi > 59 || ss > 60)
+		return 0;
+	secs = days * 86400 + hh * 3600 + mi * 60 + ss;
+	if(s[i] == '.') {
+		for(i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if(i == 20)
+			return 0; /* a dot without digits */
+	}
+	if(i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) {
+		*out = (time_t)secs;
+		return 1;
+	}
+	if(i + 6 != len || (s[i] != '+' && s[i] != '-')
+		|| !yr_digits(s+i+1, 2, &oh) || s[i+3] != ':'
+		|| !yr_digits(s+i+4, 2, &om) || oh > 23 || om > 59)
+		return 0;
+	if(s[i] == '+')
+		secs -= oh * 3600 + om * 60;
+	else	secs += oh * 3600 + om * 60;
+	*out = (time_t)secs;
+	return 1;
+}
+
+int
+sh_yaml_time(struct sh_yaml* y, const char* name, time_t* out)
+{
+	struct sh_yaml_scalar s;
+	char nb[YR_NAME_MAX], qb[SH_YAML_QUOTE_MAX];
+
+	if(!sh_yaml_scalar(y, name, &s))
+		return 0;
+	if(strlen(s.text) != s.len || !sh_yaml_parse_time(s.text, s.len,
+		out)) {
+		sh_yaml_report(y, SH_SEV_ERROR, &s.mark, "%s must be a date "
+			"(YYYY-MM-DD) or an RFC 3339 date-time "
+			"(YYYY-MM-DDTHH:MM:SSZ), found '%s'", yr_name(name, nb),
+			sh_yaml_quote(s.text, s.len, qb));
+		return 0;
+	}
+	return 1;
+}
