@@ -584,14 +584,30 @@ struct sh_event {
 	const struct sh_feed* feed;
 	/** the matched indicator (for its confidence), or NULL */
 	const struct sh_indicator* ind;
+	/** for reason "cname": the names from the question to the
+	 * sinkholed name (valid wire names), logged as
+	 * unbound_sinkhole.chain; NULL when there is none */
+	const uint8_t* const* chain;
+	/** number of names in chain, at most SH_CHAIN_MAX */
+	size_t chain_len;
+	/** 1 for a note: the guard fired while resolving the question, but
+	 * the client got the normal answer (a stopped minimisation probe, a
+	 * sinkholed name server dropped from a zone that has others).
+	 * Logged with event.kind "event" and event.type ["info"] instead
+	 * of an alert. */
+	int note;
 };
+
+/** Most names in an event's chain (Unbound follows at most 11 CNAMEs). */
+#define SH_CHAIN_MAX 16
 
 /**
  * Longest event line sh_event_format can produce: a 255-byte name of
  * escaped bytes takes about 1.3 KB, and feed ids and reference URLs
- * may each be up to max_scalar_bytes.
+ * may each be up to max_scalar_bytes, and a chain has up to
+ * SH_CHAIN_MAX names.
  */
-#define SH_EVENT_LINE_MAX 16384
+#define SH_EVENT_LINE_MAX 32768
 
 /**
  * Format an event as one ECS JSON line, terminated by '\n'.  The field

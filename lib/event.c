@@ -336,8 +336,12 @@ client_text(const struct sockaddr* sa, socklen_t salen, char* ip,
 static void
 ev_event(struct jbuf* b, const struct sh_event* ev)
 {
-	jb_raw(b, ",\"event\":{\"kind\":\"alert\",\"category\":[\"network\","
-		"\"intrusion_detection\"],\"type\":[\"denied\"]");
+	if(ev->note)
+		jb_raw(b, ",\"event\":{\"kind\":\"event\",\"category\":"
+			"[\"network\"],\"type\":[\"info\"]");
+	else	jb_raw(b, ",\"event\":{\"kind\":\"alert\",\"category\":"
+			"[\"network\",\"intrusion_detection\"],\"type\":"
+			"[\"denied\"]");
 	jb_kstr(b, ",\"action\":", sh_action_name(ev->action));
 	jb_kstr(b, ",\"reason\":", ev->reason ? ev->reason : "query");
 	jb_raw(b, ",\"dataset\":\"unbound_sinkhole.query\",\"module\":"
@@ -464,6 +468,31 @@ ev_close(struct jbuf* b)
 	return b->pos - 1;
 }
 
+/**
+ * Write the "chain" array of an event (reason cname): every name from
+ * the question to the sinkholed name, escaped like dns.question.name.
+ * Writes nothing when the event has no chain.
+ * @param b: the buffer.
+ * @param ev: the event.
+ */
+static void
+ev_chain(struct jbuf* b, const struct sh_event* ev)
+{
+	char name[SH_NAME_TEXT_MAX];
+	size_t i;
+	if(!ev->chain || ev->chain_len == 0)
+		return;
+	jb_raw(b, ",\"chain\":[");
+	for(i = 0; i < ev->chain_len; i++) {
+		if(!sh_name_to_text(ev->chain[i], name, sizeof(name))) {
+			b->ok = 0;
+			return;
+		}
+		jb_kstr(b, i ? "," : "", name);
+	}
+	jb_raw(b, "]");
+}
+
 size_t
 sh_event_format(const struct sh_event* ev, const char* identity,
 	char* buf, size_t len)
@@ -484,6 +513,7 @@ sh_event_format(const struct sh_event* ev, const char* identity,
 		ev->transport == SH_TRANSPORT_INTERNAL ? "internal" : "client");
 	jb_kstr(&b, ",\"action\":", sh_action_name(ev->action));
 	jb_kstr(&b, ",\"transport\":", transport_label(ev->transport));
+	ev_chain(&b, ev);
 	jb_raw(&b, "}}");
 	return ev_close(&b);
 }

@@ -22,26 +22,15 @@
 #include "util/data/packed_rrset.h"
 #include "util/data/dname.h"
 #include "services/cache/dns.h"
+#include "services/cache/rrset.h"
+#include "util/locks.h"
 #include "sldns/rrdef.h"
 #include "util/net_help.h"
 #include "sldns/sbuffer.h"
 #include "module.h"
 
-/**
- * Allocate a one-record rrset in a region.
- * @param region: the region.
- * @param owner: owner name, wire; referenced, not copied (must live in
- *	the region or longer).
- * @param ownerlen: its length.
- * @param type: RR type, host order.
- * @param klass: RR class, host order.
- * @param ttl: TTL in seconds.
- * @param rdata: the rdata.
- * @param rdlen: its length.
- * @return the rrset (region owned) or NULL when out of memory.
- */
-static struct ub_packed_rrset_key*
-answer_rrset(struct regional* region, uint8_t* owner, size_t ownerlen,
+struct ub_packed_rrset_key*
+sh_mod_rrset_new(struct regional* region, uint8_t* owner, size_t ownerlen,
 	uint16_t type, uint16_t klass, uint32_t ttl, const uint8_t* rdata,
 	size_t rdlen)
 {
@@ -98,18 +87,31 @@ answer_add_soa(struct module_qstate* qstate, const struct sh_mod_env* me,
 		ownerlen);
 	if(!owner)
 		return 0;
-	rep->rrsets[i] = answer_rrset(qstate->region, owner, ownerlen,
+	rep->rrsets[i] = sh_mod_rrset_new(qstate->region, owner, ownerlen,
 		LDNS_RR_TYPE_SOA, qstate->qinfo.qclass, plan->ttl, rdata, rdlen);
 	return rep->rrsets[i] != NULL;
 }
 
-struct dns_msg*
-sh_mod_answer_build(struct module_qstate* qstate,
-	const struct sh_mod_env* me, const struct sh_answer_plan* plan)
+/**
+ * Assemble an answer: an optional CNAME/DNAME chain, then the planned
+ * records for the name at its end.
+ * @param qstate: the query (region, question).
+ * @param me: module state.
+ * @param plan: the plan for the final name.
+ * @param chain: chain rrsets to put first (region owned), or NULL.
+ * @param nchain: number of chain rrsets.
+ * @param owner: the final name (owner of the planned A/AAAA).
+ * @param ownerlen: its length.
+ * @return the message (region owned) or NULL when out of memory.
+ */
+static struct dns_msg*
+answer_assemble(struct module_qstate* qstate, const struct sh_mod_env* me,
+	const struct sh_answer_plan* plan, struct ub_packed_rrset_key** chain,
+	size_t nchain, uint8_t* owner, size_t ownerlen)
 {
 	struct regional* region = qstate->region;
 	struct dns_msg* msg = regional_alloc_zero(region, sizeof(*msg));
-	size_t an = plan->an_type ? 1 : 0, ns = plan->soa ? 1 : 0;
+	size_t an = nchain + (plan->an_type ? 1 : 0), ns = plan->soa ? 1 : 0;
 	uint16_t flags = BIT_QR | BIT_RA | (plan->aa ? BIT_AA : 0) |
 		(uint16_t)plan->rcode;
 	if(!msg)
@@ -123,12 +125,136 @@ sh_mod_answer_build(struct module_qstate* qstate,
 	/* the mesh encodes module answers as "cached"; this keeps AA */
 	msg->rep->authoritative = plan->aa ? 1 : 0;
 	msg->rep->reason_bogus = LDNS_EDE_NONE;
-	if(an && !(msg->rep->rrsets[0] = answer_rrset(region,
-		qstate->qinfo.qname, qstate->qinfo.qname_len, plan->an_type,
-		qstate->qinfo.qclass, plan->ttl, plan->an_rdata,
-		plan->an_rdlen)))
+	if(nchain)
+		memcpy(msg->rep->rrsets, chain, nchain * sizeof(*chain));
+	if(plan->an_type && !(msg->rep->rrsets[nchain] = sh_mod_rrset_new(region,
+		owner, ownerlen, plan->an_type, qstate->qinfo.qclass,
+		plan->ttl, plan->an_rdata, plan->an_rdlen)))
 		return NULL;
 	if(ns && !answer_add_soa(qstate, me, plan, msg->rep, an))
 		return NULL;
 	return msg;
+}
+
+struct dns_msg*
+sh_mod_answer_build(struct module_qstate* qstate,
+	const struct sh_mod_env* me, const struct sh_answer_plan* plan)
+{
+	return answer_assemble(qstate, me, plan, NULL, 0,
+		qstate->qinfo.qname, qstate->qinfo.qname_len);
+}
+
+/**
+ * Find the CNAME for a name among the rrsets a query has seen, the
+ * latest first, else in the rrset cache (a chain Unbound followed from
+ * its cache never passed the response sanitiser).
+ * @param qstate: the query.
+ * @param sq: its state.
+ * @param name: the owner to look for.
+ * @param dname: set to the DNAME the CNAME was synthesised from, or
+ *	NULL.
+ * @return the CNAME rrset (region owned) or NULL.
+ */
+static struct ub_packed_rrset_key*
+answer_find_cname(struct module_qstate* qstate, struct sh_mod_qstate* sq,
+	uint8_t* name, struct ub_packed_rrset_key** dname)
+{
+	struct ub_packed_rrset_key* s, *c;
+	size_t i;
+	*dname = NULL;
+	for(i = sq->num_seen; i > 0; i--) {
+		s = sq->seen[i - 1];
+		if(ntohs(s->rk.type) != LDNS_RR_TYPE_CNAME ||
+			query_dname_compare(s->rk.dname, name) != 0)
+			continue;
+		if(i >= 2 && ntohs(sq->seen[i - 2]->rk.type) ==
+			LDNS_RR_TYPE_DNAME && dname_strict_subdomain_c(name,
+			sq->seen[i - 2]->rk.dname))
+			*dname = sq->seen[i - 2];
+		return s;
+	}
+	c = rrset_cache_lookup(qstate->env->rrset_cache, name,
+		dname_valid(name, SH_NAME_MAX), LDNS_RR_TYPE_CNAME,
+		qstate->qinfo.qclass, 0, *qstate->env->now, 0);
+	if(!c)
+		return NULL;
+	s = packed_rrset_copy_region(c, qstate->region, *qstate->env->now);
+	lock_rw_unlock(&c->entry.lock);
+	return s;
+}
+
+/**
+ * Follow the chain from the question to the first sinkholed name.
+ * @param qstate: the query.
+ * @param me: module state.
+ * @param sq: its state; chain and chain_len are filled in.
+ * @param rrsets: receives the chain's rrsets (2 * SH_CHAIN_MAX room).
+ * @param m: the match of the final name.
+ * @return number of rrsets, or -1 if no chain leads to a sinkholed name.
+ */
+static int
+answer_follow(struct module_qstate* qstate, struct sh_mod_env* me,
+	struct sh_mod_qstate* sq, struct ub_packed_rrset_key** rrsets,
+	struct sh_match* m)
+{
+	uint8_t* name = qstate->qinfo.qname;
+	int n = 0;
+	sq->chain_len = 0;
+	sq->chain[sq->chain_len++] = name;
+	while(!sh_mod_blocked(me, name, m)) {
+		struct ub_packed_rrset_key* dname = NULL;
+		struct ub_packed_rrset_key* c = answer_find_cname(qstate, sq,
+			name, &dname);
+		size_t tlen = 0;
+		if(!c || sq->chain_len >= SH_CHAIN_MAX)
+			return -1;
+		if(dname)
+			rrsets[n++] = dname;
+		rrsets[n++] = c;
+		get_cname_target(c, &name, &tlen);
+		if(!name)
+			return -1;
+		sq->chain[sq->chain_len++] = name;
+	}
+	return n;
+}
+
+void
+sh_mod_answer_chain(struct module_qstate* qstate, struct sh_mod_env* me,
+	struct sh_mod_qstate* sq)
+{
+	struct ub_packed_rrset_key* rrsets[2 * SH_CHAIN_MAX];
+	struct sh_answer_plan plan;
+	struct sh_match m;
+	int n = answer_follow(qstate, me, sq, rrsets, &m);
+	uint8_t* end;
+	qstate->return_msg = NULL;
+	qstate->return_rcode = LDNS_RCODE_SERVFAIL;
+	sq->rcode = SH_RCODE_SERVFAIL;
+	if(n < 0) {
+		sq->chain_len = 0;
+		return;
+	}
+	end = (uint8_t*)sq->chain[sq->chain_len - 1];
+	sh_answer_plan(me->cfg, &m, qstate->qinfo.qtype, &plan);
+	if(plan.an_type && (sh_mod_is_internal(qstate) ||
+		qstate->qinfo.qclass != SH_CLASS_IN)) {
+		plan.an_type = 0;
+		plan.soa = 1;
+		plan.rcode = sh_mod_is_internal(qstate) ? SH_RCODE_NXDOMAIN :
+			plan.rcode;
+	}
+	if(plan.rcode == SH_RCODE_REFUSED) {
+		/* REFUSED would be about the whole question: end the chain
+		 * with no data instead */
+		plan.rcode = SH_RCODE_NOERROR;
+		plan.soa = 1;
+	}
+	plan.aa = 0; /* the chain came from other servers */
+	qstate->return_msg = answer_assemble(qstate, me, &plan, rrsets,
+		(size_t)n, end, dname_valid(end, SH_NAME_MAX));
+	if(!qstate->return_msg)
+		return;
+	qstate->return_rcode = LDNS_RCODE_NOERROR;
+	sq->rcode = plan.rcode;
 }

@@ -20,6 +20,7 @@
  */
 
 #include "config.h"
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
@@ -32,21 +33,31 @@
 #include "module.h"
 
 /**
- * Prepend EDE 15 (Blocked) naming the feed to a reply's option list.
- * The node is new, so lists shared with other replies stay unchanged.
+ * Prepend EDE 15 (Blocked) naming the feed to a reply's option list
+ * (and, for reason ns, the sinkholed name server).  The node is new, so
+ * lists shared with other replies stay unchanged.
  * @param list: the reply's inplace option list.
  * @param region: where to allocate.
- * @param feed_id: the feed.
+ * @param sq: the query's state.
  * @return 1 on success, 0 when out of memory.
  */
 static int
 reply_add_ede(struct edns_option** list, struct regional* region,
-	const char* feed_id)
+	const struct sh_mod_qstate* sq)
 {
-	char text[128];
-	size_t tlen = sh_ede_text(feed_id, text, sizeof(text));
-	struct edns_option* opt = regional_alloc_zero(region, sizeof(*opt));
-	uint8_t* data = regional_alloc(region, 2 + tlen);
+	char text[128 + SH_NAME_TEXT_MAX];
+	size_t tlen;
+	struct edns_option* opt;
+	uint8_t* data;
+	if(sq->reason == SH_REASON_NS) {
+		char ns[SH_NAME_TEXT_MAX];
+		sh_name_to_text(sq->target, ns, sizeof(ns));
+		snprintf(text, sizeof(text), "name server %s is sinkholed by "
+			"unbound-sinkhole feed %s", ns, sq->feed_id);
+		tlen = strlen(text);
+	} else	tlen = sh_ede_text(sq->feed_id, text, sizeof(text));
+	opt = regional_alloc_zero(region, sizeof(*opt));
+	data = regional_alloc(region, 2 + tlen);
 	if(!opt || !data)
 		return 0;
 	data[0] = 0;
@@ -104,15 +115,15 @@ reply_qid(struct module_qstate* qstate, const struct comm_reply* repinfo)
  * Format one client event and hand it to the log writer.
  * @param me: module state.
  * @param sq: the sinkholed query's record.
- * @param qstate: the query state.
  * @param qinfo: the question as this client sent it.
  * @param repinfo: the client reply, or NULL for an internal query.
  * @param start_time: when the client's query arrived, or NULL.
+ * @param qid: the client query's DNS id (host order), 0 if none.
  */
 static void
 reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
-	struct module_qstate* qstate, const struct query_info* qinfo,
-	const struct comm_reply* repinfo, const struct timeval* start_time)
+	const struct query_info* qinfo, const struct comm_reply* repinfo,
+	const struct timeval* start_time, uint16_t qid)
 {
 	struct sh_event ev;
 	char line[SH_EVENT_LINE_MAX];
@@ -127,17 +138,22 @@ reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
 		ev.client = (const struct sockaddr*)&repinfo->client_addr;
 		ev.client_len = repinfo->client_addrlen;
 		ev.transport = reply_transport(repinfo);
-		ev.qid = reply_qid(qstate, repinfo);
+		ev.qid = qid;
 	}
 	ev.qname = qinfo->qname;
 	ev.qtype = qinfo->qtype;
 	ev.qclass = qinfo->qclass;
 	ev.action = sq->action;
 	ev.rcode = sq->rcode;
-	ev.reason = sq->reason;
+	ev.reason = sh_mod_reason_name(sq->reason);
+	if(sq->chain_len > 1) {
+		ev.chain = sq->chain;
+		ev.chain_len = sq->chain_len;
+	}
 	ev.indicator = sq->indicator;
 	ev.feed = &sq->feed;
 	ev.ind = &sq->ind;
+	ev.note = sq->note;
 	len = sh_event_format(&ev, me->cfg->identity, line, sizeof(line));
 	if(len == 0) {
 		log_err("sinkhole: event does not fit the line buffer");
@@ -160,11 +176,67 @@ sh_mod_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct sh_mod_qstate* sq;
 	(void)rep;
 	(void)rcode;
-	if(!qstate || !me || !(sq = (struct sh_mod_qstate*)qstate->minfo[id]))
+	if(!qstate || !me || !(sq = (struct sh_mod_qstate*)qstate->minfo[id]) ||
+		!sq->blocked)
 		return 1;
-	if(me->cfg->ede && edns && edns->edns_present && opt_list_out &&
-		!reply_add_ede(opt_list_out, region, sq->feed_id))
+	if(me->cfg->ede && sq->ede && edns && edns->edns_present &&
+		opt_list_out && !reply_add_ede(opt_list_out, region, sq))
 		log_err("sinkhole: out of memory adding EDE");
-	reply_log(me, sq, qstate, qinfo, repinfo, start_time);
+	reply_log(me, sq, qinfo, repinfo, start_time,
+		repinfo ? reply_qid(qstate, repinfo) : 0);
 	return 1;
+}
+
+/** Most clients logged for one internal event, and how deep the search
+ * for them goes through the mesh's super states. */
+#define REPLY_MAX_CLIENTS 64
+#define REPLY_MAX_DEPTH 8
+
+/** Clients found behind a query. */
+struct reply_clients {
+	/** the replies found */
+	const struct mesh_reply* r[REPLY_MAX_CLIENTS];
+	/** how many */
+	size_t n;
+};
+
+/**
+ * Collect the client replies waiting on a mesh state and, recursively,
+ * on the states waiting for it.
+ * @param ms: the mesh state.
+ * @param depth: recursion depth left.
+ * @param out: where to collect.
+ */
+static void
+reply_collect(struct mesh_state* ms, int depth, struct reply_clients* out)
+{
+	const struct mesh_reply* r;
+	struct mesh_state_ref* ref;
+	for(r = ms->reply_list; r && out->n < REPLY_MAX_CLIENTS; r = r->next)
+		out->r[out->n++] = r;
+	if(depth <= 0)
+		return;
+	RBTREE_FOR(ref, struct mesh_state_ref*, &ms->super_set) {
+		if(out->n >= REPLY_MAX_CLIENTS)
+			return;
+		reply_collect(ref->s, depth - 1, out);
+	}
+}
+
+void
+sh_mod_log_clients(struct sh_mod_env* me, struct module_qstate* qstate,
+	const struct sh_mod_qstate* sq)
+{
+	struct reply_clients found;
+	size_t i;
+	found.n = 0;
+	if(qstate->mesh_info)
+		reply_collect(qstate->mesh_info, REPLY_MAX_DEPTH, &found);
+	if(found.n == 0) {
+		reply_log(me, sq, &qstate->qinfo, NULL, NULL, 0);
+		return;
+	}
+	for(i = 0; i < found.n; i++)
+		reply_log(me, sq, &qstate->qinfo, &found.r[i]->query_reply,
+			&found.r[i]->start_time, ntohs(found.r[i]->qid));
 }

@@ -34,6 +34,7 @@
 #include "util/config_file.h"
 #include "util/data/msgreply.h"
 #include "util/data/dname.h"
+#include "util/net_help.h"
 #include "services/cache/dns.h"
 #include "module.h"
 
@@ -155,6 +156,50 @@ mod_env_free(struct sh_mod_env* me)
 	free(me);
 }
 
+/**
+ * Register the inplace callbacks: the egress guard on outgoing queries,
+ * the sanitiser on upstream responses, and the reply hook (normal and
+ * SERVFAIL replies) that adds the EDE and logs each client.  They go
+ * through dynlibmod's wrappers, which Unbound's function pointer
+ * whitelist accepts.
+ * @param de: the dynlib environment.
+ * @param env: module environment.
+ * @param id: module id.
+ * @param me: module state, passed to every callback.
+ * @return 1 on success, 0 (logged) on failure.
+ */
+static int
+mod_register(struct dynlibmod_env* de, struct module_env* env, int id,
+	struct sh_mod_env* me)
+{
+	if(de->inplace_cb_register_wrapped((void*)&sh_mod_query_cb,
+		inplace_cb_query, me, env, id) &&
+		de->inplace_cb_register_wrapped((void*)&sh_mod_response_cb,
+		inplace_cb_query_response, me, env, id) &&
+		de->inplace_cb_register_wrapped((void*)&sh_mod_reply_cb,
+		inplace_cb_reply, me, env, id) &&
+		de->inplace_cb_register_wrapped((void*)&sh_mod_reply_cb,
+		inplace_cb_reply_servfail, me, env, id))
+		return 1;
+	log_err("sinkhole: cannot register the inplace callbacks");
+	return 0;
+}
+
+/**
+ * Remove every inplace callback of this module (and free the wrappers).
+ * @param de: the dynlib environment.
+ * @param env: module environment.
+ * @param id: module id.
+ */
+static void
+mod_unregister(struct dynlibmod_env* de, struct module_env* env, int id)
+{
+	de->inplace_cb_delete_wrapped(env, inplace_cb_query, id);
+	de->inplace_cb_delete_wrapped(env, inplace_cb_query_response, id);
+	de->inplace_cb_delete_wrapped(env, inplace_cb_reply, id);
+	de->inplace_cb_delete_wrapped(env, inplace_cb_reply_servfail, id);
+}
+
 int
 init(struct module_env* env, int id)
 {
@@ -178,18 +223,19 @@ init(struct module_env* env, int id)
 	if(!(me->log = sh_log_open(me->cfg->log_file,
 		me->cfg->log_queue_bytes, me->cfg->identity, mod_diag, NULL)))
 		goto error;
-	if(!de->inplace_cb_register_wrapped((void*)&sh_mod_reply_cb,
-		inplace_cb_reply, me, env, id)) {
-		log_err("sinkhole: cannot register the reply callback");
-		goto error;
-	}
 	de->dyn_env = me;
+	if(!mod_register(de, env, id, me))
+		goto error;
 	log_info("sinkhole: %u indicators from %u feeds in %s, log %s",
 		(unsigned)sh_set_count(me->set),
 		(unsigned)sh_set_num_feeds(me->set), me->cfg->feed_dir,
 		me->cfg->log_file);
 	return 1;
 error:
+	if(de->dyn_env) {
+		mod_unregister(de, env, id);
+		de->dyn_env = NULL;
+	}
 	mod_env_free(me);
 	return 0;
 }
@@ -202,7 +248,7 @@ deinit(struct module_env* env, int id)
 	if(!me)
 		return;
 	de = (struct dynlibmod_env*)env->modinfo[id];
-	de->inplace_cb_delete_wrapped(env, inplace_cb_reply, id);
+	mod_unregister(de, env, id);
 	de->dyn_env = NULL;
 	log_info("sinkhole: stopped after %llu sinkholed queries, %llu "
 		"events logged, %llu dropped",
@@ -213,59 +259,12 @@ deinit(struct module_env* env, int id)
 }
 
 /**
- * Copy a NUL terminated string into a region.
- * @param region: the region.
- * @param s: the string, may be NULL.
- * @return the copy, NULL for NULL or out of memory.
- */
-static char*
-mod_region_str(struct regional* region, const char* s)
-{
-	return s ? regional_strdup(region, s) : NULL;
-}
-
-/**
- * Record what the reply callback and the log need about the match, in
- * the query's region, so nothing refers to the set afterwards.
- * @param qstate: the query.
- * @param id: module id.
- * @param m: the match.
- * @param rcode: the response code of the answer.
- * @return 1 on success, 0 when out of memory.
- */
-static int
-mod_qstate_record(struct module_qstate* qstate, int id,
-	const struct sh_match* m, int rcode)
-{
-	struct regional* r = qstate->region;
-	struct sh_mod_qstate* sq = regional_alloc_zero(r, sizeof(*sq));
-	char** refs = NULL;
-	if(!sq)
-		return 0;
-	sq->action = m->action;
-	sq->rcode = rcode;
-	sq->reason = "query";
-	sq->ind.confidence = m->ind ? m->ind->confidence : -1;
-	sq->indicator = regional_alloc_init(r, m->name,
-		dname_valid((uint8_t*)m->name, SH_NAME_MAX));
-	sq->feed.id = mod_region_str(r, m->feed->id);
-	sq->feed.default_confidence = m->feed->default_confidence;
-	if(m->feed->references && m->feed->references[0]) {
-		if(!(refs = regional_alloc_zero(r, 2 * sizeof(char*))) ||
-			!(refs[0] = mod_region_str(r, m->feed->references[0])))
-			return 0;
-	}
-	sq->feed.references = refs;
-	sq->feed_id = sq->feed.id;
-	if(!sq->indicator || !sq->feed_id)
-		return 0;
-	qstate->minfo[id] = sq;
-	return 1;
-}
-
-/**
  * Match a new query and, if it is on a feed, answer it from the
- * sinkhole.
+ * sinkhole.  A client's query gets the configured action.  A query the
+ * resolver makes by itself (a name server address, a DS or DNSKEY, a
+ * prefetch) never gets a sinkhole address back, which it could go on
+ * to use: it gets NXDOMAIN, and the clients behind it are logged with
+ * reason "subquery".
  * @param qstate: the query.
  * @param id: module id.
  * @param me: module state.
@@ -278,29 +277,132 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me)
 {
 	struct sh_match m;
 	struct sh_answer_plan plan;
+	struct sh_mod_qstate* sq;
+	int internal;
 	if(!sh_set_match(me->set, qstate->qinfo.qname, &m))
 		return 0;
 	if(m.action == SH_ACTION_ALLOW) {
 		__atomic_fetch_add(&me->count.allowed, 1, __ATOMIC_RELAXED);
 		return 0;
 	}
+	internal = sh_mod_is_internal(qstate);
 	sh_answer_plan(me->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(qstate->qinfo.qclass != SH_CLASS_IN && plan.an_type) {
-		/* addresses only exist in class IN: NODATA elsewhere */
+	if(plan.an_type && (internal || qstate->qinfo.qclass != SH_CLASS_IN)) {
+		/* addresses only exist in class IN, and the resolver itself
+		 * is never handed a sinkhole address */
 		plan.an_type = 0;
 		plan.soa = 1;
+		plan.rcode = internal ? SH_RCODE_NXDOMAIN : plan.rcode;
 	}
 	qstate->no_cache_store = 1;
 	qstate->return_rcode = LDNS_RCODE_NOERROR;
-	if(!mod_qstate_record(qstate, id, &m, plan.rcode) ||
+	if(!(sq = sh_mod_qstate_get(qstate, id)) ||
+		!sh_mod_qstate_block(qstate, sq, internal ?
+			SH_REASON_SUBQUERY : SH_REASON_QUERY, &m, NULL) ||
 		!(qstate->return_msg = sh_mod_answer_build(qstate, me, &plan))) {
 		log_err("sinkhole: out of memory answering a sinkholed "
 			"query; answering SERVFAIL");
 		qstate->return_msg = NULL;
 		qstate->return_rcode = LDNS_RCODE_SERVFAIL;
+		plan.rcode = SH_RCODE_SERVFAIL;
+	}
+	if(sq) {
+		sq->answered = 1;
+		sq->rcode = plan.rcode;
 	}
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
+	if(internal) {
+		__atomic_fetch_add(&me->count.guard[SH_REASON_SUBQUERY], 1,
+			__ATOMIC_RELAXED);
+		if(sq)
+			sh_mod_log_clients(me, qstate, sq);
+	}
 	return 1;
+}
+
+/**
+ * Whether the modules below produced no usable answer.
+ * @param qstate: the query.
+ * @return 1 if the result is an error or SERVFAIL.
+ */
+static int
+mod_result_failed(const struct module_qstate* qstate)
+{
+	return qstate->return_rcode != LDNS_RCODE_NOERROR ||
+		!qstate->return_msg || !qstate->return_msg->rep ||
+		FLAGS_GET_RCODE(qstate->return_msg->rep->flags) ==
+		LDNS_RCODE_SERVFAIL;
+}
+
+/**
+ * The egress guard stopped an outgoing query of this query.  If the
+ * resolution failed because of it, the query is sinkholed (the chain
+ * to the sinkholed name and the action, or SERVFAIL); if the iterator
+ * found another way (a minimisation probe for an exact entry, retried
+ * with the full name), the answer stands and the firing is logged.
+ * @param qstate: the query.
+ * @param me: module state.
+ * @param sq: its state, with sq->egress set.
+ */
+static void
+mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
+	struct sh_mod_qstate* sq)
+{
+	struct sh_mod_qstate* e = sq->egress;
+	if(!mod_result_failed(qstate)) {
+		e->ede = 0;
+		e->note = 1;
+		e->rcode = FLAGS_GET_RCODE(qstate->return_msg->rep->flags);
+		sh_mod_log_clients(me, qstate, e);
+		return;
+	}
+	sq->blocked = e->blocked;
+	sq->ede = e->ede;
+	sq->reason = e->reason;
+	sq->action = e->action;
+	sq->indicator = e->indicator;
+	sq->target = e->target;
+	sq->feed = e->feed;
+	sq->feed_id = e->feed_id;
+	sq->ind = e->ind;
+	sh_mod_answer_chain(qstate, me, sq);
+	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
+	if(sh_mod_is_internal(qstate))
+		sh_mod_log_clients(me, qstate, sq);
+}
+
+/**
+ * The modules below have finished a query.  If the guard stopped its
+ * resolution on the way (an upstream CNAME into a sinkholed name, a
+ * delegation to sinkholed name servers, an outgoing query about a
+ * sinkholed name), replace whatever they produced with the answer the
+ * client should get, and keep it out of the cache so repeats are
+ * logged too.
+ * @param qstate: the query.
+ * @param id: module id.
+ * @param me: module state.
+ */
+static void
+mod_handle_moddone(struct module_qstate* qstate, int id,
+	struct sh_mod_env* me)
+{
+	struct sh_mod_qstate* sq = (struct sh_mod_qstate*)qstate->minfo[id];
+	if(!sq || sq->answered)
+		return;
+	if(!sq->blocked) {
+		if(sq->egress)
+			mod_after_egress(qstate, me, sq);
+		return;
+	}
+	qstate->no_cache_store = 1;
+	if(sq->reason == SH_REASON_NS) {
+		qstate->return_msg = NULL;
+		qstate->return_rcode = LDNS_RCODE_SERVFAIL;
+		sq->rcode = SH_RCODE_SERVFAIL;
+	} else	sh_mod_answer_chain(qstate, me, sq);
+	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
+	if(sh_mod_is_internal(qstate))
+		sh_mod_log_clients(me, qstate, sq);
 }
 
 void
@@ -315,7 +417,7 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		return;
 	}
 	if(event == module_event_new || event == module_event_pass) {
-		if(qstate->minfo[id] == NULL && mod_handle_new(qstate, id, me)) {
+		if(event == module_event_new && mod_handle_new(qstate, id, me)) {
 			qstate->ext_state[id] = module_finished;
 			return;
 		}
@@ -323,6 +425,7 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		return;
 	}
 	if(event == module_event_moddone) {
+		mod_handle_moddone(qstate, id, me);
 		qstate->ext_state[id] = module_finished;
 		return;
 	}

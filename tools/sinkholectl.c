@@ -161,14 +161,22 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
 			NULL, time(NULL), ctl_diag, dc);
 		if(f && (feeds = malloc(sizeof(*feeds))))
 			feeds[n++] = f;
-		else	sh_feed_unref(f);
+		else {
+			sh_feed_unref(f);
+			failed = 1;
+		}
 	} else if(!sh_feed_load_dir(path, cfg ? &cfg->limits : NULL,
 		time(NULL), ctl_diag, dc, &feeds, &n, &failed)) {
 		fprintf(stderr, "sinkholectl: cannot read feeds at %s: %s\n",
 			path, strerror(errno));
+		failed = 1;
 	}
+	/* like the module: refuse to answer from a set where every feed
+	 * failed, rather than say "no match" for everything */
 	if(n > 0 || failed == 0)
 		set = sh_set_build(feeds, n, def, ctl_diag, dc);
+	else	fprintf(stderr, "sinkholectl: no feed could be loaded from "
+			"%s\n", path);
 	for(i = 0; i < n; i++)
 		sh_feed_unref(feeds[i]);
 	free(feeds);
