@@ -294,8 +294,8 @@ struct sh_feed {
 
 /**
  * Parse one YAML feed file.  The whole file is refused on any error;
- * diagnostics carry file:line:column.  Expired indicators (expires
- * before now) are left out and counted, with a note per indicator.
+ * diagnostics carry file:line:column.  Expired indicators (expires at
+ * or before now) are left out and counted, with a note per indicator.
  * @param path: file to read.
  * @param lim: limits, or NULL for the defaults.
  * @param now: the current time, for expiry.
@@ -444,6 +444,15 @@ struct sh_config {
 	int ede;
 	/** limits for reading feeds */
 	struct sh_limits limits;
+	/** seconds between periodic rescans of the feed directory (a
+	 * fallback for missed inotify events); 0 disables them */
+	unsigned reload_interval;
+	/** quiet time after a change before the reload starts, ms */
+	unsigned reload_debounce_ms;
+	/** status file, rewritten atomically (default: log file + ".status") */
+	char* status_file;
+	/** seconds between stats events in the log and status rewrites */
+	unsigned stats_interval;
 };
 
 /**
@@ -704,6 +713,218 @@ void sh_log_close(struct sh_log* log);
  * @return length written.
  */
 size_t sh_time_format(const struct timespec* ts, char buf[32]);
+
+/* ------------------------------------------------------------------ */
+/* Published snapshots (read-copy-update)                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * What resolver threads read: the configuration and the indicator set
+ * that belong together.  Immutable once published.
+ */
+struct sh_snapshot {
+	/** the configuration (owned) */
+	struct sh_config* cfg;
+	/** the indicator set (owned) */
+	struct sh_set* set;
+	/** SOA serial of sinkhole answers: when the set was built */
+	uint32_t serial;
+	/** 1 for the first snapshot, then counts reloads */
+	uint64_t generation;
+};
+
+/**
+ * Make a snapshot.  Takes ownership of cfg and set (also on failure).
+ * @param cfg: configuration.
+ * @param set: indicator set.
+ * @param generation: its generation number.
+ * @return the snapshot (free with sh_snapshot_free) or NULL.
+ */
+struct sh_snapshot* sh_snapshot_new(struct sh_config* cfg,
+	struct sh_set* set, uint64_t generation);
+
+/** Free a snapshot, its config and its set.  NULL is fine. */
+void sh_snapshot_free(struct sh_snapshot* snap);
+
+/**
+ * Enter a read-side critical section: the snapshot read inside stays
+ * valid until sh_snapshot_read_unlock.  Never blocks; may nest.
+ * Callable from any thread, registered or not (urcu-bp).
+ */
+void sh_snapshot_read_lock(void);
+
+/** Leave a read-side critical section. */
+void sh_snapshot_read_unlock(void);
+
+/**
+ * The published snapshot.  Call inside a read-side critical section.
+ * @param slot: where snapshots are published.
+ * @return the snapshot, NULL before the first publication.
+ */
+struct sh_snapshot* sh_snapshot_get(struct sh_snapshot** slot);
+
+/**
+ * Publish a snapshot with one atomic pointer swap, wait until no reader
+ * can still hold the previous one, and free it.  Only one thread may
+ * publish to a slot at a time.  Must not be called inside a read-side
+ * critical section.
+ * @param slot: where snapshots are published.
+ * @param snap: the new snapshot (owned by the slot from now on), or
+ *	NULL to unpublish.
+ */
+void sh_snapshot_publish(struct sh_snapshot** slot, struct sh_snapshot* snap);
+
+/* ------------------------------------------------------------------ */
+/* The feed store: last good version of every feed file                */
+/* ------------------------------------------------------------------ */
+
+/** What happened to one feed file in a scan. */
+enum sh_feed_state {
+	/** loaded now (new or changed) */
+	SH_FEED_LOADED = 0,
+	/** unchanged since the last scan */
+	SH_FEED_UNCHANGED,
+	/** failed to load; its last good version (if any) stays active */
+	SH_FEED_FAILED,
+	/** gone: missing in two scans in a row, no longer applied */
+	SH_FEED_REMOVED,
+	/** missing in this scan: kept until the next scan confirms it */
+	SH_FEED_MISSING
+};
+
+/** Name of a feed state ("loaded", "unchanged", "failed", ...). */
+const char* sh_feed_state_name(enum sh_feed_state st);
+
+/** One file of the store, as reported after a scan. */
+struct sh_store_file {
+	/** file name inside the directory */
+	const char* name;
+	/** what happened in the last scan */
+	enum sh_feed_state state;
+	/** the active (last good) feed, or NULL when none */
+	const struct sh_feed* feed;
+	/** for SH_FEED_FAILED: the first error, "file:line:col: ..." */
+	const char* error;
+};
+
+/** Summary of one scan. */
+struct sh_scan_result {
+	/** files loaded (new or changed) */
+	size_t loaded;
+	/** files that failed (last good kept) */
+	size_t failed;
+	/** files removed */
+	size_t removed;
+	/** files missing once (removal pending) */
+	size_t missing;
+	/** 1 if the set of active feeds changed: rebuild */
+	int changed;
+	/** earliest expiry of an active indicator after now, 0 if none */
+	time_t next_expiry;
+};
+
+/** Per-file last good feeds of one directory. */
+struct sh_store;
+
+/** @return a new empty store (free with sh_store_free), or NULL. */
+struct sh_store* sh_store_new(void);
+/** Free a store and drop its feed references.  NULL is fine. */
+void sh_store_free(struct sh_store* st);
+
+/**
+ * Scan a feed directory.  A file whose identity (device, inode, size,
+ * modification and change times) is unchanged is not read again;
+ * a changed or new file is parsed, and replaces the file's last good
+ * feed only if it loads; a file missing in two scans in a row is
+ * removed (one missed scan is a rename in progress).  Indicators whose
+ * expiry has passed make their feed load again (the loader leaves
+ * expired indicators out).
+ * @param st: the store.
+ * @param dir: the directory.
+ * @param lim: limits, or NULL.
+ * @param now: the current time.
+ * @param diag: diagnostics (errors of failing files included).
+ * @param arg: argument for diag.
+ * @param res: summary, filled in.
+ * @return 1 if the directory was read, 0 if not (nothing changed).
+ */
+int sh_store_scan(struct sh_store* st, const char* dir,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg,
+	struct sh_scan_result* res);
+
+/**
+ * The active feeds, in file name order.
+ * @param st: the store.
+ * @param feeds: set to a malloced array of borrowed feed pointers (the
+ *	caller frees the array, not the feeds).
+ * @return number of feeds; 0 with *feeds NULL when none or out of memory.
+ */
+size_t sh_store_feeds(const struct sh_store* st, struct sh_feed*** feeds);
+
+/**
+ * The files of the store after the last scan, in name order.
+ * @param st: the store.
+ * @param n: set to the number of files.
+ * @return the files (owned by the store, valid until the next scan).
+ */
+const struct sh_store_file* sh_store_files(const struct sh_store* st,
+	size_t* n);
+
+/* ------------------------------------------------------------------ */
+/* Operational events and the status file                              */
+/* ------------------------------------------------------------------ */
+
+/** Module-wide counters, for stats events and the status file. */
+struct sh_stats {
+	/** queries answered by the sinkhole */
+	uint64_t hits;
+	/** events written / dropped by the log */
+	uint64_t events_written, events_dropped;
+	/** reloads that published a new set / reloads with failures */
+	uint64_t reloads_ok, reloads_failed;
+	/** guard firings: cname, ns, subquery, egress */
+	uint64_t guard_cname, guard_ns, guard_subquery, guard_egress;
+	/** generation of the published snapshot */
+	uint64_t generation;
+	/** indicators (entries) in the published set */
+	uint64_t indicators;
+	/** when the module started and when the set was last published */
+	time_t started, published;
+};
+
+/**
+ * Format an operational event line (ECS, one line, '\n' terminated):
+ * action "reload", "reload_failed", "indicator_expired" or "stats".
+ * @param buf: destination.
+ * @param len: its size.
+ * @param identity: observer.name.
+ * @param action: event.action.
+ * @param st: counters (for "stats" and "reload"), or NULL.
+ * @param files: the store's files (feeds section), or NULL.
+ * @param nfiles: number of files.
+ * @param message: error.message (for "reload_failed") or a note, or NULL.
+ * @param path: file.path (the file the event is about), or NULL.
+ * @return line length, 0 if it did not fit.
+ */
+size_t sh_status_event(char* buf, size_t len, const char* identity,
+	const char* action, const struct sh_stats* st,
+	const struct sh_store_file* files, size_t nfiles, const char* message,
+	const char* path);
+
+/**
+ * Write the status file atomically (a temporary file, then rename):
+ * one JSON object with the counters and every feed file's id, path,
+ * sha256, version, indicators, load time and state.
+ * @param path: the status file.
+ * @param identity: the resolver identity.
+ * @param st: counters.
+ * @param files: the store's files.
+ * @param nfiles: their number.
+ * @return 1 on success, 0 on failure (errno set).
+ */
+int sh_status_write(const char* path, const char* identity,
+	const struct sh_stats* st, const struct sh_store_file* files,
+	size_t nfiles);
 
 #ifdef __cplusplus
 }

@@ -40,13 +40,30 @@
 
 /** Keys of the top level. */
 enum { CF_IDENTITY, CF_FEEDS, CF_LOG, CF_ACTION, CF_SINKHOLE, CF_SOA, CF_EDE,
+	CF_RELOAD, CF_STATUS,
 	CF_LIMITS };
 /** Their names. */
 static const char* const cf_names[] = { "identity", "feeds", "log",
-	"action", "sinkhole", "soa", "ede", "limits" };
+	"action", "sinkhole", "soa", "ede", "reload", "status", "limits" };
 /** The top level of the configuration. */
 static const struct sh_yaml_keys cf_keys = { "the configuration", cf_names,
-	8 };
+	10 };
+
+/** Keys of the reload section. */
+enum { RL_INTERVAL, RL_DEBOUNCE };
+/** Their names. */
+static const char* const rl_names[] = { "interval", "debounce_ms" };
+/** The reload section. */
+static const struct sh_yaml_keys rl_keys = { "the 'reload' section",
+	rl_names, 2 };
+
+/** Keys of the status section. */
+enum { ST_FILE, ST_INTERVAL };
+/** Their names. */
+static const char* const st_names[] = { "file", "interval" };
+/** The status section. */
+static const struct sh_yaml_keys st_keys = { "the 'status' section",
+	st_names, 2 };
 
 /** Keys of the log section. */
 enum { LG_FILE, LG_QUEUE };
@@ -105,6 +122,7 @@ sh_config_free(struct sh_config* cfg)
 	free(cfg->identity);
 	free(cfg->feed_dir);
 	free(cfg->log_file);
+	free(cfg->status_file);
 	free(cfg);
 }
 
@@ -132,6 +150,9 @@ cfg_new(const char* name)
 	(void)sh_name_from_text(CFG_MNAME_DEFAULT, cfg->soa_mname, NULL);
 	(void)sh_name_from_text(CFG_RNAME_DEFAULT, cfg->soa_rname, NULL);
 	cfg->ede = 1;
+	cfg->reload_interval = 30;
+	cfg->reload_debounce_ms = 250;
+	cfg->stats_interval = 300;
 	sh_limits_default(&cfg->limits);
 	return cfg;
 }
@@ -338,6 +359,70 @@ cfg_action(struct sh_yaml* y, struct sh_config* cfg)
 }
 
 /**
+ * Read the reload section.
+ * @param y: the reader.
+ * @param cfg: the config to fill.
+ */
+static void
+cfg_reload(struct sh_yaml* y, struct sh_config* cfg)
+{
+	struct sh_yaml_map m;
+	long long v;
+	int k;
+
+	if(!sh_yaml_map_begin(y, "reload", &rl_keys, &m))
+		return;
+	while(sh_yaml_map_next(y, &m, &k, NULL)) {
+		if(k == RL_INTERVAL && sh_yaml_int(y, "interval", 0, 86400, &v))
+			cfg->reload_interval = (unsigned)v;
+		else if(k == RL_DEBOUNCE && sh_yaml_int(y, "debounce_ms", 0,
+			10000, &v))
+			cfg->reload_debounce_ms = (unsigned)v;
+	}
+}
+
+/**
+ * Read the status section.
+ * @param y: the reader.
+ * @param cfg: the config to fill.
+ */
+static void
+cfg_status(struct sh_yaml* y, struct sh_config* cfg)
+{
+	struct sh_yaml_map m;
+	long long v;
+	int k;
+
+	if(!sh_yaml_map_begin(y, "status", &st_keys, &m))
+		return;
+	while(sh_yaml_map_next(y, &m, &k, NULL)) {
+		if(k == ST_FILE)
+			(void)cfg_path(y, "file", &cfg->status_file);
+		else if(sh_yaml_int(y, "interval", 1, 86400, &v))
+			cfg->stats_interval = (unsigned)v;
+	}
+}
+
+/**
+ * Default the status file to the log file's name plus ".status", in the
+ * directory Unbound already writes to.
+ * @param cfg: the config.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+cfg_default_status(struct sh_config* cfg)
+{
+	size_t n;
+	if(cfg->status_file || !cfg->log_file)
+		return 1;
+	n = strlen(cfg->log_file) + sizeof(".status");
+	if(!(cfg->status_file = malloc(n)))
+		return 0;
+	snprintf(cfg->status_file, n, "%s.status", cfg->log_file);
+	return 1;
+}
+
+/**
  * Read one top-level key's value.
  * @param y: the reader, before the value.
  * @param cfg: the config to fill.
@@ -358,6 +443,8 @@ cfg_key(struct sh_yaml* y, struct sh_config* cfg, int k)
 	case CF_SINKHOLE: cfg_sinkhole(y, cfg); break;
 	case CF_SOA: cfg_soa(y, cfg); break;
 	case CF_EDE: (void)sh_yaml_bool(y, "ede", &cfg->ede); break;
+	case CF_RELOAD: cfg_reload(y, cfg); break;
+	case CF_STATUS: cfg_status(y, cfg); break;
 	default: cfg_limits(y, cfg); break;
 	}
 }
@@ -405,7 +492,8 @@ sh_config_parse(const char* name, const char* data, size_t len,
 		if(!sh_yaml_fatal(&y))
 			(void)sh_yaml_finish(&y);
 	}
-	if(sh_yaml_errors(&y) == 0 && !cfg_default_identity(cfg))
+	if(sh_yaml_errors(&y) == 0 && (!cfg_default_identity(cfg) ||
+		!cfg_default_status(cfg)))
 		sh_yaml_report(&y, SH_SEV_ERROR, NULL, "out of memory");
 	sh_yaml_close(&y);
 	if(sh_yaml_errors(&y) != 0) {

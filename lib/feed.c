@@ -441,7 +441,13 @@ feed_entry_key(struct feed_load* L, struct feed_entry* e, int k, int allow)
 	case IN_FIRST_SEEN:
 		return sh_yaml_time(&L->y, "first_seen", &ind->first_seen);
 	case IN_EXPIRES:
-		return sh_yaml_time(&L->y, "expires", &ind->expires);
+		if(!sh_yaml_time(&L->y, "expires", &ind->expires))
+			return 0;
+		/* 0 means "never": a date at or before the epoch has long
+		 * passed, keep it in the past */
+		if(ind->expires <= 0)
+			ind->expires = 1;
+		return 1;
 	case IN_CONFIDENCE:
 		return feed_confidence(L, &ind->confidence);
 	case IN_TAGS:
@@ -528,7 +534,7 @@ feed_store(struct feed_load* L, struct feed_entry* e)
 
 	at.line = e->ind.line;
 	at.column = e->ind.column;
-	if(e->ok && e->ind.expires != 0 && e->ind.expires < L->now) {
+	if(e->ok && e->ind.expires != 0 && e->ind.expires <= L->now) {
 		(void)sh_name_to_text(e->wire, text, sizeof(text));
 		sh_yaml_report(&L->y, SH_SEV_NOTE, &at, "'%s' expired; "
 			"skipped", text);

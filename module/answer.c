@@ -70,18 +70,18 @@ sh_mod_rrset_new(struct regional* region, uint8_t* owner, size_t ownerlen,
 /**
  * Add the sinkhole SOA to the authority section.
  * @param qstate: the query (region, class).
- * @param me: module state (config, serial).
+ * @param snap: the published snapshot (config, SOA serial).
  * @param plan: the plan (owner, TTL).
  * @param rep: the reply, with room for the rrset at rep->rrsets[i].
  * @param i: index of the SOA in rep->rrsets.
  * @return 1 on success, 0 when out of memory.
  */
 static int
-answer_add_soa(struct module_qstate* qstate, const struct sh_mod_env* me,
+answer_add_soa(struct module_qstate* qstate, const struct sh_snapshot* snap,
 	const struct sh_answer_plan* plan, struct reply_info* rep, size_t i)
 {
 	uint8_t rdata[2 * SH_NAME_MAX + 20];
-	size_t rdlen = sh_soa_rdata(me->cfg, me->serial, rdata);
+	size_t rdlen = sh_soa_rdata(snap->cfg, snap->serial, rdata);
 	size_t ownerlen = dname_valid((uint8_t*)plan->soa_owner, SH_NAME_MAX);
 	uint8_t* owner = regional_alloc_init(qstate->region, plan->soa_owner,
 		ownerlen);
@@ -96,7 +96,7 @@ answer_add_soa(struct module_qstate* qstate, const struct sh_mod_env* me,
  * Assemble an answer: an optional CNAME/DNAME chain, then the planned
  * records for the name at its end.
  * @param qstate: the query (region, question).
- * @param me: module state.
+ * @param snap: the published snapshot (config, set, SOA serial).
  * @param plan: the plan for the final name.
  * @param chain: chain rrsets to put first (region owned), or NULL.
  * @param nchain: number of chain rrsets.
@@ -105,7 +105,7 @@ answer_add_soa(struct module_qstate* qstate, const struct sh_mod_env* me,
  * @return the message (region owned) or NULL when out of memory.
  */
 static struct dns_msg*
-answer_assemble(struct module_qstate* qstate, const struct sh_mod_env* me,
+answer_assemble(struct module_qstate* qstate, const struct sh_snapshot* snap,
 	const struct sh_answer_plan* plan, struct ub_packed_rrset_key** chain,
 	size_t nchain, uint8_t* owner, size_t ownerlen)
 {
@@ -131,16 +131,16 @@ answer_assemble(struct module_qstate* qstate, const struct sh_mod_env* me,
 		owner, ownerlen, plan->an_type, qstate->qinfo.qclass,
 		plan->ttl, plan->an_rdata, plan->an_rdlen)))
 		return NULL;
-	if(ns && !answer_add_soa(qstate, me, plan, msg->rep, an))
+	if(ns && !answer_add_soa(qstate, snap, plan, msg->rep, an))
 		return NULL;
 	return msg;
 }
 
 struct dns_msg*
 sh_mod_answer_build(struct module_qstate* qstate,
-	const struct sh_mod_env* me, const struct sh_answer_plan* plan)
+	const struct sh_snapshot* snap, const struct sh_answer_plan* plan)
 {
-	return answer_assemble(qstate, me, plan, NULL, 0,
+	return answer_assemble(qstate, snap, plan, NULL, 0,
 		qstate->qinfo.qname, qstate->qinfo.qname_len);
 }
 
@@ -186,14 +186,14 @@ answer_find_cname(struct module_qstate* qstate, struct sh_mod_qstate* sq,
 /**
  * Follow the chain from the question to the first sinkholed name.
  * @param qstate: the query.
- * @param me: module state.
+ * @param snap: the published snapshot (config, set, SOA serial).
  * @param sq: its state; chain and chain_len are filled in.
  * @param rrsets: receives the chain's rrsets (2 * SH_CHAIN_MAX room).
  * @param m: the match of the final name.
  * @return number of rrsets, or -1 if no chain leads to a sinkholed name.
  */
 static int
-answer_follow(struct module_qstate* qstate, struct sh_mod_env* me,
+answer_follow(struct module_qstate* qstate, const struct sh_snapshot* snap,
 	struct sh_mod_qstate* sq, struct ub_packed_rrset_key** rrsets,
 	struct sh_match* m)
 {
@@ -201,7 +201,7 @@ answer_follow(struct module_qstate* qstate, struct sh_mod_env* me,
 	int n = 0;
 	sq->chain_len = 0;
 	sq->chain[sq->chain_len++] = name;
-	while(!sh_mod_blocked(me, name, m)) {
+	while(!sh_mod_blocked(snap, name, m)) {
 		struct ub_packed_rrset_key* dname = NULL;
 		struct ub_packed_rrset_key* c = answer_find_cname(qstate, sq,
 			name, &dname);
@@ -220,13 +220,13 @@ answer_follow(struct module_qstate* qstate, struct sh_mod_env* me,
 }
 
 void
-sh_mod_answer_chain(struct module_qstate* qstate, struct sh_mod_env* me,
+sh_mod_answer_chain(struct module_qstate* qstate, const struct sh_snapshot* snap,
 	struct sh_mod_qstate* sq)
 {
 	struct ub_packed_rrset_key* rrsets[2 * SH_CHAIN_MAX];
 	struct sh_answer_plan plan;
 	struct sh_match m;
-	int n = answer_follow(qstate, me, sq, rrsets, &m);
+	int n = answer_follow(qstate, snap, sq, rrsets, &m);
 	uint8_t* end;
 	qstate->return_msg = NULL;
 	qstate->return_rcode = LDNS_RCODE_SERVFAIL;
@@ -236,7 +236,7 @@ sh_mod_answer_chain(struct module_qstate* qstate, struct sh_mod_env* me,
 		return;
 	}
 	end = (uint8_t*)sq->chain[sq->chain_len - 1];
-	sh_answer_plan(me->cfg, &m, qstate->qinfo.qtype, &plan);
+	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
 	if(plan.an_type && (sh_mod_is_internal(qstate) ||
 		qstate->qinfo.qclass != SH_CLASS_IN)) {
 		plan.an_type = 0;
@@ -251,7 +251,7 @@ sh_mod_answer_chain(struct module_qstate* qstate, struct sh_mod_env* me,
 		plan.soa = 1;
 	}
 	plan.aa = 0; /* the chain came from other servers */
-	qstate->return_msg = answer_assemble(qstate, me, &plan, rrsets,
+	qstate->return_msg = answer_assemble(qstate, snap, &plan, rrsets,
 		(size_t)n, end, dname_valid(end, SH_NAME_MAX));
 	if(!qstate->return_msg)
 		return;

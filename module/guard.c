@@ -60,27 +60,37 @@
 #include "sldns/rrdef.h"
 #include "module.h"
 
+/** What the guard's helpers work on: one query, under one snapshot. */
+struct guard_ctx {
+	/** module state (counters, log) */
+	struct sh_mod_env* me;
+	/** the snapshot read for this callback */
+	const struct sh_snapshot* snap;
+	/** the query */
+	struct module_qstate* qstate;
+	/** module id */
+	int id;
+};
+
 /**
  * Fire the guard on a query: record why, count it.  Reasons cname and
  * ns sinkhole the query; an earlier reason is kept.  Reason egress is
  * recorded on the side (sq->egress): the module decides when the
  * modules below are done.
- * @param qstate: the query.
- * @param id: module id.
- * @param me: module state.
+ * @param c: the query and its context.
  * @param reason: why.
  * @param m: the match.
  * @param target: the sinkholed name reached.
  * @return the query's state, or NULL when out of memory.
  */
 static struct sh_mod_qstate*
-guard_fire(struct module_qstate* qstate, int id, struct sh_mod_env* me,
-	enum sh_mod_reason reason, const struct sh_match* m,
-	const uint8_t* target)
+guard_fire(const struct guard_ctx* c, enum sh_mod_reason reason,
+	const struct sh_match* m, const uint8_t* target)
 {
-	struct sh_mod_qstate* sq = sh_mod_qstate_get(qstate, id);
+	struct module_qstate* qstate = c->qstate;
+	struct sh_mod_qstate* sq = sh_mod_qstate_get(qstate, c->id);
 	struct sh_mod_qstate* rec;
-	__atomic_fetch_add(&me->count.guard[reason], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->me->count.guard[reason], 1, __ATOMIC_RELAXED);
 	if(!sq)
 		goto oom;
 	qstate->no_cache_store = 1;
@@ -131,21 +141,31 @@ sh_mod_query_cb(struct query_info* qinfo, uint16_t flags,
 	socklen_t addrlen, uint8_t* zone, size_t zonelen,
 	struct regional* region, int id, void* cb_args)
 {
-	struct sh_mod_env* me = (struct sh_mod_env*)cb_args;
+	struct guard_ctx c;
 	struct sh_match m;
 	struct sh_mod_qstate* sq = NULL;
+	int hit;
 	(void)flags; (void)zone; (void)zonelen; (void)region;
 	/* The qname decides.  The zone is an ancestor of it, so a subtree
 	 * entry on the zone covers the qname too; an exact entry on the
 	 * zone, or an allow entry under it, is the operator's choice to
 	 * let that name be resolved through the zone's servers. */
-	if(!me || !qinfo || !addr || !sh_mod_blocked(me, qinfo->qname, &m))
+	c.me = (struct sh_mod_env*)cb_args;
+	c.qstate = qstate;
+	c.id = id;
+	if(!c.me || !qinfo || !addr)
 		return 1;
-	if(qstate)
-		sq = guard_fire(qstate, id, me, SH_REASON_EGRESS, &m,
-			qinfo->qname);
-	else	__atomic_fetch_add(&me->count.guard[SH_REASON_EGRESS], 1,
+	sh_snapshot_read_lock();
+	c.snap = sh_snapshot_get(&c.me->snap);
+	hit = c.snap && sh_mod_blocked(c.snap, qinfo->qname, &m);
+	if(hit && qstate)
+		sq = guard_fire(&c, SH_REASON_EGRESS, &m, qinfo->qname);
+	else if(hit)
+		__atomic_fetch_add(&c.me->count.guard[SH_REASON_EGRESS], 1,
 			__ATOMIC_RELAXED);
+	sh_snapshot_read_unlock();
+	if(!hit)
+		return 1;
 	if(sq && sq->num_divert < sizeof(sq->divert)/sizeof(sq->divert[0])) {
 		struct sh_mod_divert* d = &sq->divert[sq->num_divert++];
 		d->where = addr;
@@ -240,16 +260,16 @@ struct guard_ns_found {
 
 /**
  * Drop the sinkholed name servers of one NS rrset.
- * @param region: where to allocate.
- * @param me: module state.
+ * @param c: the query and its context.
  * @param ns: the NS rrset, changed in place.
  * @param found: updated with what was dropped.
  * @return number of records left (0: remove the rrset).
  */
 static size_t
-guard_filter_ns(struct regional* region, struct sh_mod_env* me,
-	struct ub_packed_rrset_key* ns, struct guard_ns_found* found)
+guard_filter_ns(const struct guard_ctx* c, struct ub_packed_rrset_key* ns,
+	struct guard_ns_found* found)
 {
+	struct regional* region = c->qstate->region;
 	struct packed_rrset_data* d = (struct packed_rrset_data*)ns->entry.data;
 	uint8_t* keep = regional_alloc(region, d->count ? d->count : 1);
 	struct sh_match m;
@@ -259,7 +279,7 @@ guard_filter_ns(struct regional* region, struct sh_mod_env* me,
 	for(i = 0; i < d->count; i++) {
 		uint8_t* target = d->rr_data[i] + 2;
 		keep[i] = !(d->rr_len[i] > 2 && dname_valid(target,
-			d->rr_len[i] - 2) && sh_mod_blocked(me, target, &m));
+			d->rr_len[i] - 2) && sh_mod_blocked(c->snap, target, &m));
 		if(!keep[i] && found->dropped++ == 0) {
 			found->m = m;
 			found->name = target;
@@ -280,16 +300,15 @@ guard_filter_ns(struct regional* region, struct sh_mod_env* me,
  * Clean the authority and additional sections: drop records owned by a
  * sinkholed name (glue of adversary name servers among them), and the
  * sinkholed name servers of NS rrsets.
- * @param qstate: the query.
- * @param me: module state.
+ * @param c: the query and its context.
  * @param rep: the response, changed in place.
  * @param found: what was dropped.
  * @return 1 if the response was a referral whose name servers were all
  *	sinkholed, 0 otherwise.
  */
 static int
-guard_sanitise(struct module_qstate* qstate, struct sh_mod_env* me,
-	struct reply_info* rep, struct guard_ns_found* found)
+guard_sanitise(const struct guard_ctx* c, struct reply_info* rep,
+	struct guard_ns_found* found)
 {
 	size_t i = rep->an_numrrsets;
 	int had_ns = 0, ns_left = 0;
@@ -298,13 +317,12 @@ guard_sanitise(struct module_qstate* qstate, struct sh_mod_env* me,
 		int drop = 0;
 		if(ntohs(s->rk.type) == LDNS_RR_TYPE_NS &&
 			i < rep->an_numrrsets + rep->ns_numrrsets) {
-			size_t left = guard_filter_ns(qstate->region, me, s,
-				found);
+			size_t left = guard_filter_ns(c, s, found);
 			had_ns = 1;
 			ns_left += (left != 0);
 			drop = (left == 0);
 		}
-		if(drop || sh_mod_blocked(me, s->rk.dname, NULL)) {
+		if(drop || sh_mod_blocked(c->snap, s->rk.dname, NULL)) {
 			guard_remove_rrset(rep, i);
 			continue;
 		}
@@ -343,16 +361,14 @@ guard_seen_add(struct module_qstate* qstate, struct sh_mod_qstate* sq,
  * Look at the answer section's CNAME/DNAME records: keep them on the
  * query, and find whether the chain from the question leads into a
  * sinkholed name.
- * @param qstate: the query.
- * @param id: module id.
- * @param me: module state.
+ * @param c: the query and its context.
  * @param resp: the response.
  * @return 1 if the chain reaches a sinkholed name (the guard fired).
  */
 static int
-guard_chain(struct module_qstate* qstate, int id, struct sh_mod_env* me,
-	struct dns_msg* resp)
+guard_chain(const struct guard_ctx* c, struct dns_msg* resp)
 {
+	struct module_qstate* qstate = c->qstate;
 	struct reply_info* rep = resp->rep;
 	struct sh_mod_qstate* sq = NULL;
 	uint8_t* name = resp->qinfo.qname;
@@ -370,7 +386,7 @@ guard_chain(struct module_qstate* qstate, int id, struct sh_mod_env* me,
 		size_t tlen = 0;
 		if(t != LDNS_RR_TYPE_CNAME && t != LDNS_RR_TYPE_DNAME)
 			continue;
-		if(!sq && !(sq = sh_mod_qstate_get(qstate, id)))
+		if(!sq && !(sq = sh_mod_qstate_get(qstate, c->id)))
 			return 0;
 		if(!guard_seen_add(qstate, sq, s))
 			return 0;
@@ -380,9 +396,9 @@ guard_chain(struct module_qstate* qstate, int id, struct sh_mod_env* me,
 		get_cname_target(s, &target, &tlen);
 		if(!target)
 			break;
-		if(sh_mod_blocked(me, target, &m))
-			return guard_fire(qstate, id, me, SH_REASON_CNAME, &m,
-				target) != NULL;
+		if(sh_mod_blocked(c->snap, target, &m))
+			return guard_fire(c, SH_REASON_CNAME, &m, target) !=
+				NULL;
 		name = target;
 	}
 	return 0;
@@ -396,18 +412,16 @@ guard_chain(struct module_qstate* qstate, int id, struct sh_mod_env* me,
  * which is stopped the same way).  NXDOMAIN would make Unbound start a
  * validation lookup of its own.  The module replaces this with the real
  * answer on the way back.
- * @param qstate: the query (region).
- * @param me: module state.
+ * @param c: the query and its context.
  * @param resp: the response, changed in place.
  */
 static void
-guard_stop_chain(struct module_qstate* qstate, struct sh_mod_env* me,
-	struct dns_msg* resp)
+guard_stop_chain(const struct guard_ctx* c, struct dns_msg* resp)
 {
 	struct reply_info* rep = resp->rep;
 	uint8_t rdata[2 * SH_NAME_MAX + 20];
-	size_t rdlen = sh_soa_rdata(me->cfg, me->serial, rdata);
-	struct ub_packed_rrset_key* soa = sh_mod_rrset_new(qstate->region,
+	size_t rdlen = sh_soa_rdata(c->snap->cfg, c->snap->serial, rdata);
+	struct ub_packed_rrset_key* soa = sh_mod_rrset_new(c->qstate->region,
 		resp->qinfo.qname, resp->qinfo.qname_len, LDNS_RR_TYPE_SOA,
 		resp->qinfo.qclass, 0, rdata, rdlen);
 	rep->flags = (uint16_t)(BIT_QR | BIT_AA | LDNS_RCODE_NOERROR);
@@ -426,35 +440,63 @@ guard_stop_chain(struct module_qstate* qstate, struct sh_mod_env* me,
  * zone still resolves through the others.  Count it and log it (reason
  * "ns", the answer unchanged), so the operator sees which zones depend
  * on adversary infrastructure.
- * @param qstate: the query.
- * @param me: module state.
+ * @param c: the query and its context.
  * @param found: what was dropped.
  */
 static void
-guard_note_ns(struct module_qstate* qstate, struct sh_mod_env* me,
-	const struct guard_ns_found* found)
+guard_note_ns(const struct guard_ctx* c, const struct guard_ns_found* found)
 {
-	struct sh_mod_qstate* note = regional_alloc_zero(qstate->region,
+	struct sh_mod_qstate* note = regional_alloc_zero(c->qstate->region,
 		sizeof(*note));
-	__atomic_fetch_add(&me->count.guard[SH_REASON_NS], 1,
+	__atomic_fetch_add(&c->me->count.guard[SH_REASON_NS], 1,
 		__ATOMIC_RELAXED);
-	if(!note || !sh_mod_qstate_block(qstate, note, SH_REASON_NS,
+	if(!note || !sh_mod_qstate_block(c->qstate, note, SH_REASON_NS,
 		&found->m, found->name))
 		return;
 	note->rcode = SH_RCODE_NOERROR;
 	note->note = 1;
 	note->ede = 0;
-	sh_mod_log_clients(me, qstate, note);
+	sh_mod_log_clients(c->me, c->snap, c->qstate, note);
+}
+
+/**
+ * Sanitise one upstream response (see the file comment).
+ * @param c: the query and its context.
+ * @param response: the response, changed in place.
+ * @param found: scratch for what the sanitiser drops.
+ */
+static void
+guard_response(const struct guard_ctx* c, struct dns_msg* response,
+	struct guard_ns_found* found)
+{
+	struct reply_info* rep = response->rep;
+	if(guard_chain(c, response)) {
+		guard_stop_chain(c, response);
+		return;
+	}
+	memset(found, 0, sizeof(*found));
+	if(guard_sanitise(c, rep, found)) {
+		/* every name server of the referral is the adversary's:
+		 * the iterator throws a SERVFAIL away and the zone fails */
+		(void)guard_fire(c, SH_REASON_NS, &found->m, found->name);
+		rep->flags = (uint16_t)(BIT_QR | LDNS_RCODE_SERVFAIL);
+		rep->an_numrrsets = rep->ns_numrrsets = rep->ar_numrrsets = 0;
+		rep->rrset_count = 0;
+	} else if(found->dropped)
+		guard_note_ns(c, found);
 }
 
 int
 sh_mod_response_cb(struct module_qstate* qstate, struct dns_msg* response,
 	int id, void* cb_args)
 {
-	struct sh_mod_env* me = (struct sh_mod_env*)cb_args;
+	struct guard_ctx c;
 	struct guard_ns_found found;
 	struct sh_mod_qstate* sq;
-	if(!me || !qstate)
+	c.me = (struct sh_mod_env*)cb_args;
+	c.qstate = qstate;
+	c.id = id;
+	if(!c.me || !qstate)
 		return 1;
 	/* called for every reply and every failed send of the query,
 	 * after Unbound has copied the destination it sent to */
@@ -462,21 +504,9 @@ sh_mod_response_cb(struct module_qstate* qstate, struct dns_msg* response,
 		guard_restore(sq);
 	if(!response || !response->rep)
 		return 1;
-	if(guard_chain(qstate, id, me, response)) {
-		guard_stop_chain(qstate, me, response);
-		return 1;
-	}
-	memset(&found, 0, sizeof(found));
-	if(guard_sanitise(qstate, me, response->rep, &found)) {
-		/* every name server of the referral is the adversary's:
-		 * the iterator throws a SERVFAIL away and the zone fails */
-		(void)guard_fire(qstate, id, me, SH_REASON_NS, &found.m,
-			found.name);
-		response->rep->flags = (uint16_t)(BIT_QR | LDNS_RCODE_SERVFAIL);
-		response->rep->an_numrrsets = response->rep->ns_numrrsets =
-			response->rep->ar_numrrsets = 0;
-		response->rep->rrset_count = 0;
-	} else if(found.dropped)
-		guard_note_ns(qstate, me, &found);
+	sh_snapshot_read_lock();
+	if((c.snap = sh_snapshot_get(&c.me->snap)) != NULL)
+		guard_response(&c, response, &found);
+	sh_snapshot_read_unlock();
 	return 1;
 }

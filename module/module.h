@@ -62,25 +62,33 @@ struct sh_mod_counters {
 	uint64_t events;
 	/** client events the log could not take (queue full) */
 	uint64_t events_dropped;
+	/** reloads that published a new snapshot */
+	uint64_t reloads_ok;
+	/** reloads in which a feed or the config was refused */
+	uint64_t reloads_failed;
 	/** guard firings by reason (SH_REASON_CNAME and later) */
 	uint64_t guard[SH_REASON_COUNT];
 };
 
+struct sh_reloader;
+
 /**
  * The module's global state, one per loaded module.  Created by init,
  * freed by deinit; stored in the dynlib env's dyn_env pointer.  The
- * config and the set are immutable while resolver threads run, so
- * they are read without locks.
+ * configuration and the indicator set that belong together are one
+ * snapshot, published by the reload thread with read-copy-update:
+ * resolver threads read it inside sh_snapshot_read_lock sections and
+ * copy what must outlive the section into the query's region.
  */
 struct sh_mod_env {
-	/** the configuration (owned) */
-	struct sh_config* cfg;
-	/** the compiled indicator set (owned) */
-	struct sh_set* set;
-	/** the event log (owned) */
+	/** the published snapshot (RCU slot; owned) */
+	struct sh_snapshot* snap;
+	/** the event log (owned); its file is the first config's */
 	struct sh_log* log;
-	/** serial of the sinkhole SOA: the time the set was built */
-	uint32_t serial;
+	/** the reload thread (owned), NULL when not running */
+	struct sh_reloader* reloader;
+	/** when the module started */
+	time_t started;
 	/** counters */
 	struct sh_mod_counters count;
 };
@@ -181,12 +189,12 @@ struct ub_packed_rrset_key* sh_mod_rrset_new(struct regional* region,
 /**
  * Build the sinkhole answer for a query in its region.
  * @param qstate: the query; its region receives every allocation.
- * @param me: module state (config, SOA serial).
+ * @param snap: the published snapshot (config, SOA serial).
  * @param plan: what the answer contains.
  * @return the message (region owned), or NULL when out of memory.
  */
 struct dns_msg* sh_mod_answer_build(struct module_qstate* qstate,
-	const struct sh_mod_env* me, const struct sh_answer_plan* plan);
+	const struct sh_snapshot* snap, const struct sh_answer_plan* plan);
 
 /**
  * Get the per-query state, creating an empty one (not blocked) in the
@@ -222,12 +230,12 @@ const char* sh_mod_reason_name(enum sh_mod_reason reason);
 
 /**
  * Whether a name is covered by a blocking entry of the set.
- * @param me: module state.
+ * @param snap: the published snapshot.
  * @param name: valid wire name.
  * @param m: filled in on a match (may be NULL).
  * @return 1 if blocked, 0 if not on a feed or allowed.
  */
-int sh_mod_blocked(const struct sh_mod_env* me, const uint8_t* name,
+int sh_mod_blocked(const struct sh_snapshot* snap, const uint8_t* name,
 	struct sh_match* m);
 
 /**
@@ -244,11 +252,11 @@ int sh_mod_is_internal(const struct module_qstate* qstate);
  * the sinkholed name, then the configured action for that name.  When
  * the chain cannot be rebuilt, the answer is SERVFAIL.
  * @param qstate: the query; return_msg and return_rcode are set.
- * @param me: module state.
+ * @param snap: the published snapshot.
  * @param sq: the query's state (target set; chain is filled in).
  */
 void sh_mod_answer_chain(struct module_qstate* qstate,
-	struct sh_mod_env* me, struct sh_mod_qstate* sq);
+	const struct sh_snapshot* snap, struct sh_mod_qstate* sq);
 
 /**
  * Inplace query callback, the egress guard: runs just before Unbound
@@ -275,12 +283,42 @@ int sh_mod_response_cb(struct module_qstate* qstate,
  * super states), or one "internal" event when no client is known.
  * Used for internal queries, which have no replies of their own, and
  * for notes about a query that is answered normally.
- * @param me: module state.
+ * @param me: module state (log, counters).
+ * @param snap: the published snapshot (identity).
  * @param qstate: the query.
  * @param sq: the event's state.
  */
 void sh_mod_log_clients(struct sh_mod_env* me,
-	struct module_qstate* qstate, const struct sh_mod_qstate* sq);
+	const struct sh_snapshot* snap, struct module_qstate* qstate,
+	const struct sh_mod_qstate* sq);
+
+/**
+ * Start the reload thread: it watches the feed directory and the
+ * configuration (inotify, plus a periodic rescan), builds new snapshots
+ * off the query path, publishes them, expires cache entries the new set
+ * covers, and writes reload and stats events and the status file.
+ * @param me: module state, with its first snapshot published.
+ * @param env: module environment (caches).
+ * @param config_path: the configuration file.
+ * @param store: the feed store the first snapshot was built from
+ *	(ownership passes to the reloader, also on failure).
+ * @return 1 on success, 0 (logged) on failure.
+ */
+int sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
+	const char* config_path, struct sh_store* store);
+
+/**
+ * Stop the reload thread and free it.  Safe when it is not running.
+ * @param me: module state.
+ */
+void sh_mod_reload_stop(struct sh_mod_env* me);
+
+/**
+ * Fill the operational counters from the module state.
+ * @param me: module state.
+ * @param st: filled in.
+ */
+void sh_mod_stats(struct sh_mod_env* me, struct sh_stats* st);
 
 /**
  * Inplace reply callback: for a sinkholed query, attach EDE 15 when the

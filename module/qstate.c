@@ -34,13 +34,14 @@ sh_mod_reason_name(enum sh_mod_reason reason)
 }
 
 int
-sh_mod_blocked(const struct sh_mod_env* me, const uint8_t* name,
+sh_mod_blocked(const struct sh_snapshot* snap, const uint8_t* name,
 	struct sh_match* m)
 {
 	struct sh_match tmp;
 	if(!m)
 		m = &tmp;
-	return sh_set_match(me->set, name, m) && m->action != SH_ACTION_ALLOW;
+	return sh_set_match(snap->set, name, m) &&
+		m->action != SH_ACTION_ALLOW;
 }
 
 int

@@ -114,6 +114,7 @@ reply_qid(struct module_qstate* qstate, const struct comm_reply* repinfo)
 /**
  * Format one client event and hand it to the log writer.
  * @param me: module state.
+ * @param identity: the resolver identity (observer.name).
  * @param sq: the sinkholed query's record.
  * @param qinfo: the question as this client sent it.
  * @param repinfo: the client reply, or NULL for an internal query.
@@ -121,7 +122,8 @@ reply_qid(struct module_qstate* qstate, const struct comm_reply* repinfo)
  * @param qid: the client query's DNS id (host order), 0 if none.
  */
 static void
-reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
+reply_log(struct sh_mod_env* me, const char* identity,
+	const struct sh_mod_qstate* sq,
 	const struct query_info* qinfo, const struct comm_reply* repinfo,
 	const struct timeval* start_time, uint16_t qid)
 {
@@ -154,7 +156,7 @@ reply_log(struct sh_mod_env* me, const struct sh_mod_qstate* sq,
 	ev.feed = &sq->feed;
 	ev.ind = &sq->ind;
 	ev.note = sq->note;
-	len = sh_event_format(&ev, me->cfg->identity, line, sizeof(line));
+	len = sh_event_format(&ev, identity, line, sizeof(line));
 	if(len == 0) {
 		log_err("sinkhole: event does not fit the line buffer");
 		return;
@@ -174,16 +176,21 @@ sh_mod_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 {
 	struct sh_mod_env* me = (struct sh_mod_env*)cb_args;
 	struct sh_mod_qstate* sq;
+	struct sh_snapshot* snap;
 	(void)rep;
 	(void)rcode;
 	if(!qstate || !me || !(sq = (struct sh_mod_qstate*)qstate->minfo[id]) ||
 		!sq->blocked)
 		return 1;
-	if(me->cfg->ede && sq->ede && edns && edns->edns_present &&
-		opt_list_out && !reply_add_ede(opt_list_out, region, sq))
-		log_err("sinkhole: out of memory adding EDE");
-	reply_log(me, sq, qinfo, repinfo, start_time,
-		repinfo ? reply_qid(qstate, repinfo) : 0);
+	sh_snapshot_read_lock();
+	if((snap = sh_snapshot_get(&me->snap)) != NULL) {
+		if(snap->cfg->ede && sq->ede && edns && edns->edns_present &&
+			opt_list_out && !reply_add_ede(opt_list_out, region, sq))
+			log_err("sinkhole: out of memory adding EDE");
+		reply_log(me, snap->cfg->identity, sq, qinfo, repinfo,
+			start_time, repinfo ? reply_qid(qstate, repinfo) : 0);
+	}
+	sh_snapshot_read_unlock();
 	return 1;
 }
 
@@ -224,8 +231,8 @@ reply_collect(struct mesh_state* ms, int depth, struct reply_clients* out)
 }
 
 void
-sh_mod_log_clients(struct sh_mod_env* me, struct module_qstate* qstate,
-	const struct sh_mod_qstate* sq)
+sh_mod_log_clients(struct sh_mod_env* me, const struct sh_snapshot* snap,
+	struct module_qstate* qstate, const struct sh_mod_qstate* sq)
 {
 	struct reply_clients found;
 	size_t i;
@@ -233,10 +240,12 @@ sh_mod_log_clients(struct sh_mod_env* me, struct module_qstate* qstate,
 	if(qstate->mesh_info)
 		reply_collect(qstate->mesh_info, REPLY_MAX_DEPTH, &found);
 	if(found.n == 0) {
-		reply_log(me, sq, &qstate->qinfo, NULL, NULL, 0);
+		reply_log(me, snap->cfg->identity, sq, &qstate->qinfo, NULL,
+			NULL, 0);
 		return;
 	}
 	for(i = 0; i < found.n; i++)
-		reply_log(me, sq, &qstate->qinfo, &found.r[i]->query_reply,
-			&found.r[i]->start_time, ntohs(found.r[i]->qid));
+		reply_log(me, snap->cfg->identity, sq, &qstate->qinfo,
+			&found.r[i]->query_reply, &found.r[i]->start_time,
+			ntohs(found.r[i]->qid));
 }

@@ -26,6 +26,7 @@
  */
 
 #include "config.h"
+#include <malloc.h>
 #include <string.h>
 #include <time.h>
 #include "dynlibmod/dynlibmod.h"
@@ -98,51 +99,64 @@ mod_check_order(struct module_env* env, int id)
 }
 
 /**
- * Load every feed of the configured directory and compile the set.
- * Broken feeds are reported and left out; if no feed at all could be
- * loaded while some failed, the module refuses to start, so it never
- * runs silently without protection.
- * @param me: module state; me->cfg is set, me->set is filled in.
+ * Load every feed of the configured directory into a new store and
+ * publish the first snapshot.  Broken feeds are reported and left out;
+ * if no feed at all could be loaded while some failed, the module
+ * refuses to start, so it never runs silently without protection.
+ * @param me: module state; its snapshot is published.
+ * @param cfg: the configuration (ownership passes to the snapshot, also
+ *	on failure).
+ * @param store: set to the new store (caller owns it) on success.
  * @return 1 on success, 0 on failure (logged).
  */
 static int
-mod_load_set(struct sh_mod_env* me)
+mod_first_snapshot(struct sh_mod_env* me, struct sh_config* cfg,
+	struct sh_store** store)
 {
+	struct sh_scan_result res;
 	struct sh_feed** feeds = NULL;
-	size_t num = 0, failed = 0, i;
-	if(!sh_feed_load_dir(me->cfg->feed_dir, &me->cfg->limits,
-		time(NULL), mod_diag, NULL, &feeds, &num, &failed)) {
-		log_err("sinkhole: cannot read feed directory %s",
-			me->cfg->feed_dir);
-		return 0;
-	}
-	if(num == 0 && failed > 0) {
+	struct sh_set* set = NULL;
+	struct sh_snapshot* snap;
+	size_t n;
+	if(!(*store = sh_store_new()))
+		goto oom;
+	if(!sh_store_scan(*store, cfg->feed_dir, &cfg->limits, time(NULL),
+		mod_diag, NULL, &res))
+		goto error;
+	n = sh_store_feeds(*store, &feeds);
+	if(n == 0 && res.failed > 0) {
 		log_err("sinkhole: none of the %u feed files in %s could be "
 			"loaded; refusing to run without protection",
-			(unsigned)failed, me->cfg->feed_dir);
+			(unsigned)res.failed, cfg->feed_dir);
 		goto error;
 	}
-	if(num == 0)
+	if(n == 0)
 		log_warn("sinkhole: no feed files in %s: nothing is "
-			"sinkholed", me->cfg->feed_dir);
-	me->set = sh_set_build(feeds, num, me->cfg->action, mod_diag, NULL);
-	if(!me->set) {
-		log_err("sinkhole: out of memory building the indicator set");
-		goto error;
+			"sinkholed", cfg->feed_dir);
+	set = sh_set_build(feeds, n, cfg->action, mod_diag, NULL);
+	free(feeds);
+	if(!set)
+		goto oom;
+	if(!(snap = sh_snapshot_new(cfg, set, 1))) {
+		cfg = NULL; /* both freed by sh_snapshot_new */
+		set = NULL;
+		goto oom;
 	}
-	for(i = 0; i < num; i++)
-		sh_feed_unref(feeds[i]);
-	free(feeds);
+	sh_snapshot_publish(&me->snap, snap);
 	return 1;
+oom:
+	log_err("sinkhole: out of memory building the indicator set");
 error:
-	for(i = 0; i < num; i++)
-		sh_feed_unref(feeds[i]);
-	free(feeds);
+	sh_set_free(set);
+	sh_config_free(cfg);
+	sh_store_free(*store);
+	*store = NULL;
 	return 0;
 }
 
 /**
- * Free the module state and everything it owns.  NULL is fine.
+ * Free the module state and everything it owns.  NULL is fine.  The
+ * reload thread must be stopped and no resolver thread may run.
  * @param me: the state.
  */
 static void
@@ -150,9 +164,9 @@ mod_env_free(struct sh_mod_env* me)
 {
 	if(!me)
 		return;
+	sh_mod_reload_stop(me);
 	sh_log_close(me->log);
-	sh_set_free(me->set);
-	sh_config_free(me->cfg);
+	sh_snapshot_publish(&me->snap, NULL);
 	free(me);
 }
 
@@ -205,6 +219,8 @@ init(struct module_env* env, int id)
 {
 	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
 	struct sh_mod_env* me;
+	struct sh_config* cfg;
+	struct sh_store* store = NULL;
 	const char* path = sh_config_path();
 	if(!de || !mod_check_order(env, id))
 		return 0;
@@ -212,24 +228,36 @@ init(struct module_env* env, int id)
 		log_err("sinkhole: out of memory");
 		return 0;
 	}
-	if(!(me->cfg = sh_config_load(path, mod_diag, NULL))) {
+	me->started = time(NULL);
+	/* Each reload allocates and frees multi-megabyte blocks (parsed
+	 * feeds, set tables).  glibc raises its mmap threshold after such a
+	 * free, moving later large blocks into the heap, where they
+	 * fragment it and resident memory ratchets up reload after reload.
+	 * A fixed threshold (glibc's initial default) keeps them mmapped
+	 * and returned to the kernel when freed. */
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	if(!(cfg = sh_config_load(path, mod_diag, NULL))) {
 		log_err("sinkhole: cannot use configuration %s (set %s to "
 			"choose another file)", path, SH_CONFIG_ENV);
 		goto error;
 	}
-	if(!mod_load_set(me))
+	if(!(me->log = sh_log_open(cfg->log_file, cfg->log_queue_bytes,
+		cfg->identity, mod_diag, NULL))) {
+		sh_config_free(cfg);
 		goto error;
-	me->serial = (uint32_t)time(NULL);
-	if(!(me->log = sh_log_open(me->cfg->log_file,
-		me->cfg->log_queue_bytes, me->cfg->identity, mod_diag, NULL)))
+	}
+	if(!mod_first_snapshot(me, cfg, &store))
+		goto error;
+	log_info("sinkhole: %u indicators from %u feeds in %s, log %s",
+		(unsigned)sh_set_count(me->snap->set),
+		(unsigned)sh_set_num_feeds(me->snap->set),
+		me->snap->cfg->feed_dir, me->snap->cfg->log_file);
+	/* the reload thread owns the store from here, even on failure */
+	if(!sh_mod_reload_start(me, env, path, store))
 		goto error;
 	de->dyn_env = me;
 	if(!mod_register(de, env, id, me))
 		goto error;
-	log_info("sinkhole: %u indicators from %u feeds in %s, log %s",
-		(unsigned)sh_set_count(me->set),
-		(unsigned)sh_set_num_feeds(me->set), me->cfg->feed_dir,
-		me->cfg->log_file);
 	return 1;
 error:
 	if(de->dyn_env) {
@@ -268,25 +296,27 @@ deinit(struct module_env* env, int id)
  * @param qstate: the query.
  * @param id: module id.
  * @param me: module state.
+ * @param snap: the published snapshot.
  * @return 1 if the query was answered (the module finished it), 0 if
  *	it should pass to the next module.  On internal failure the query
  *	is finished with SERVFAIL and 1 is returned: it must not leak.
  */
 static int
-mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me)
+mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me,
+	const struct sh_snapshot* snap)
 {
 	struct sh_match m;
 	struct sh_answer_plan plan;
 	struct sh_mod_qstate* sq;
 	int internal;
-	if(!sh_set_match(me->set, qstate->qinfo.qname, &m))
+	if(!sh_set_match(snap->set, qstate->qinfo.qname, &m))
 		return 0;
 	if(m.action == SH_ACTION_ALLOW) {
 		__atomic_fetch_add(&me->count.allowed, 1, __ATOMIC_RELAXED);
 		return 0;
 	}
 	internal = sh_mod_is_internal(qstate);
-	sh_answer_plan(me->cfg, &m, qstate->qinfo.qtype, &plan);
+	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
 	if(plan.an_type && (internal || qstate->qinfo.qclass != SH_CLASS_IN)) {
 		/* addresses only exist in class IN, and the resolver itself
 		 * is never handed a sinkhole address */
@@ -299,7 +329,8 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me)
 	if(!(sq = sh_mod_qstate_get(qstate, id)) ||
 		!sh_mod_qstate_block(qstate, sq, internal ?
 			SH_REASON_SUBQUERY : SH_REASON_QUERY, &m, NULL) ||
-		!(qstate->return_msg = sh_mod_answer_build(qstate, me, &plan))) {
+		!(qstate->return_msg = sh_mod_answer_build(qstate, snap,
+		&plan))) {
 		log_err("sinkhole: out of memory answering a sinkholed "
 			"query; answering SERVFAIL");
 		qstate->return_msg = NULL;
@@ -315,7 +346,7 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me)
 		__atomic_fetch_add(&me->count.guard[SH_REASON_SUBQUERY], 1,
 			__ATOMIC_RELAXED);
 		if(sq)
-			sh_mod_log_clients(me, qstate, sq);
+			sh_mod_log_clients(me, snap, qstate, sq);
 	}
 	return 1;
 }
@@ -342,18 +373,19 @@ mod_result_failed(const struct module_qstate* qstate)
  * with the full name), the answer stands and the firing is logged.
  * @param qstate: the query.
  * @param me: module state.
+ * @param snap: the published snapshot.
  * @param sq: its state, with sq->egress set.
  */
 static void
 mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
-	struct sh_mod_qstate* sq)
+	const struct sh_snapshot* snap, struct sh_mod_qstate* sq)
 {
 	struct sh_mod_qstate* e = sq->egress;
 	if(!mod_result_failed(qstate)) {
 		e->ede = 0;
 		e->note = 1;
 		e->rcode = FLAGS_GET_RCODE(qstate->return_msg->rep->flags);
-		sh_mod_log_clients(me, qstate, e);
+		sh_mod_log_clients(me, snap, qstate, e);
 		return;
 	}
 	sq->blocked = e->blocked;
@@ -365,10 +397,10 @@ mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
 	sq->feed = e->feed;
 	sq->feed_id = e->feed_id;
 	sq->ind = e->ind;
-	sh_mod_answer_chain(qstate, me, sq);
+	sh_mod_answer_chain(qstate, snap, sq);
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
 	if(sh_mod_is_internal(qstate))
-		sh_mod_log_clients(me, qstate, sq);
+		sh_mod_log_clients(me, snap, qstate, sq);
 }
 
 /**
@@ -381,17 +413,18 @@ mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
  * @param qstate: the query.
  * @param id: module id.
  * @param me: module state.
+ * @param snap: the published snapshot.
  */
 static void
 mod_handle_moddone(struct module_qstate* qstate, int id,
-	struct sh_mod_env* me)
+	struct sh_mod_env* me, const struct sh_snapshot* snap)
 {
 	struct sh_mod_qstate* sq = (struct sh_mod_qstate*)qstate->minfo[id];
 	if(!sq || sq->answered)
 		return;
 	if(!sq->blocked) {
 		if(sq->egress)
-			mod_after_egress(qstate, me, sq);
+			mod_after_egress(qstate, me, snap, sq);
 		return;
 	}
 	qstate->no_cache_store = 1;
@@ -399,10 +432,10 @@ mod_handle_moddone(struct module_qstate* qstate, int id,
 		qstate->return_msg = NULL;
 		qstate->return_rcode = LDNS_RCODE_SERVFAIL;
 		sq->rcode = SH_RCODE_SERVFAIL;
-	} else	sh_mod_answer_chain(qstate, me, sq);
+	} else	sh_mod_answer_chain(qstate, snap, sq);
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
 	if(sh_mod_is_internal(qstate))
-		sh_mod_log_clients(me, qstate, sq);
+		sh_mod_log_clients(me, snap, qstate, sq);
 }
 
 void
@@ -417,15 +450,20 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		return;
 	}
 	if(event == module_event_new || event == module_event_pass) {
-		if(event == module_event_new && mod_handle_new(qstate, id, me)) {
-			qstate->ext_state[id] = module_finished;
-			return;
-		}
 		qstate->ext_state[id] = module_wait_module;
+		if(event == module_event_new) {
+			sh_snapshot_read_lock();
+			if(mod_handle_new(qstate, id, me,
+				sh_snapshot_get(&me->snap)))
+				qstate->ext_state[id] = module_finished;
+			sh_snapshot_read_unlock();
+		}
 		return;
 	}
 	if(event == module_event_moddone) {
-		mod_handle_moddone(qstate, id, me);
+		sh_snapshot_read_lock();
+		mod_handle_moddone(qstate, id, me, sh_snapshot_get(&me->snap));
+		sh_snapshot_read_unlock();
 		qstate->ext_state[id] = module_finished;
 		return;
 	}
@@ -459,7 +497,11 @@ size_t
 get_mem(struct module_env* env, int id)
 {
 	struct sh_mod_env* me = sh_mod_env_get(env, id);
+	size_t mem;
 	if(!me)
 		return 0;
-	return sizeof(*me) + sh_set_memory(me->set);
+	sh_snapshot_read_lock();
+	mem = sizeof(*me) + sh_set_memory(sh_snapshot_get(&me->snap)->set);
+	sh_snapshot_read_unlock();
+	return mem;
 }

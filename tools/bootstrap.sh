@@ -38,7 +38,7 @@ PACKAGES=(
 	libcmocka-dev liburcu-dev libyaml-dev libldns-dev
 	libssl-dev libexpat1-dev libevent-dev bison flex
 	valgrind tshark tcpdump jq clang libclang-rt-14-dev python3
-	iproute2 procps
+	iproute2 procps zlib1g-dev gzip chromium fonts-dejavu-core
 )
 
 # Print a step banner.

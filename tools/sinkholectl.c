@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "sinkhole.h"
+#include "report.h"
 
 /** Exit status for usage and environment errors. */
 #define CTL_EXIT_USAGE 2
@@ -70,6 +71,8 @@ ctl_usage(FILE* out)
 	fprintf(out,
 "usage: sinkholectl [options] lint FILE...\n"
 "       sinkholectl [options] match NAME...\n"
+"       sinkholectl [options] status [--status-file FILE] [--json]\n"
+"       sinkholectl report [report options] LOG...   (see report --help)\n"
 "\n"
 "Validate unbound-sinkhole indicator feeds and test names against them,\n"
 "with the same loader and matcher as the Unbound module.\n"
@@ -79,6 +82,9 @@ ctl_usage(FILE* out)
 "                  file:line:column: error: text. Exit 0 if all are valid.\n"
 "  match NAME...   show the feed, indicator and action that cover each\n"
 "                  name, or 'no match'. Exit 0 if any name is blocked.\n"
+"  status          show the running module's counters and feeds, read\n"
+"                  from its status file (status.file in the config).\n"
+"  report LOG...   review the event log: who asked, when, how often.\n"
 "\n"
 "options:\n"
 "  -c, --config FILE   module configuration (default: $%s, else %s)\n"
@@ -244,6 +250,155 @@ ctl_match(const struct ctl_opts* o, char** names, int n)
 }
 
 /**
+ * Read a whole file into memory.
+ * @param path: the file.
+ * @param len: set to its length.
+ * @return malloced NUL-terminated contents (caller frees), or NULL.
+ */
+static char*
+ctl_read_file(const char* path, size_t* len)
+{
+	FILE* f = fopen(path, "rbe");
+	char* buf = NULL;
+	long n;
+	if(!f)
+		return NULL;
+	if(fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+		fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+		fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = 0;
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/**
+ * Find a member of the status JSON after a position and copy its value:
+ * a number, null, or a string with its escapes undone.
+ * @param from: where to search.
+ * @param key: the member name.
+ * @param out: destination.
+ * @param outlen: its size.
+ * @return pointer after the value, or NULL if not found.
+ */
+static const char*
+ctl_json_get(const char* from, const char* key, char* out, size_t outlen)
+{
+	char pat[64];
+	const char* p;
+	size_t n = 0;
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if(!from || !(p = strstr(from, pat)))
+		return NULL;
+	p += strlen(pat);
+	if(*p != '"') {
+		while(*p && *p != ',' && *p != '}' && n + 1 < outlen)
+			out[n++] = *p++;
+		out[n] = 0;
+		return p;
+	}
+	for(p++; *p && *p != '"'; p++) {
+		if(*p == '\\' && p[1])
+			p++;
+		if(n + 1 < outlen)
+			out[n++] = *p;
+	}
+	out[n] = 0;
+	return *p ? p + 1 : p;
+}
+
+/**
+ * Show the status file the module rewrites: counters and feeds.
+ * @param o: options (config).
+ * @param path: the status file, or NULL to take it from the config.
+ * @param json: print the raw JSON.
+ * @return exit status.
+ */
+static int
+ctl_status(const struct ctl_opts* o, const char* path, int json)
+{
+	struct ctl_diag_count dc = {0, 0};
+	struct sh_config* cfg = NULL;
+	static const char* const keys[] = { "identity", "generation",
+		"indicators", "hits", "events_written", "events_dropped",
+		"reloads_ok", "reloads_failed", "cname", "ns", "subquery",
+		"egress", NULL };
+	char v[1024], id[256], st[32], n[32], err[1024];
+	const char* p;
+	size_t len = 0, i;
+	char* text;
+	if(!path) {
+		if(!(cfg = sh_config_load(o->config ? o->config :
+			sh_config_path(), ctl_diag, &dc)))
+			return CTL_EXIT_USAGE;
+		path = cfg->status_file;
+	}
+	if(!(text = ctl_read_file(path, &len))) {
+		fprintf(stderr, "sinkholectl: cannot read status file %s: %s "
+			"(is the module running?)\n", path, strerror(errno));
+		sh_config_free(cfg);
+		return CTL_EXIT_USAGE;
+	}
+	if(json)
+		fwrite(text, 1, len, stdout);
+	else {
+		printf("status file: %s\n", path);
+		for(i = 0; keys[i]; i++)
+			if(ctl_json_get(text, keys[i], v, sizeof(v)))
+				printf("%-16s %s\n", keys[i], v);
+		printf("\n%-28s %-10s %-28s %10s\n", "FILE", "STATE", "FEED",
+			"INDICATORS");
+		for(p = strstr(text, "\"feeds\":"); p &&
+			(p = ctl_json_get(p, "file", v, sizeof(v))); ) {
+			p = ctl_json_get(p, "state", st, sizeof(st));
+			p = ctl_json_get(p, "id", id, sizeof(id));
+			p = ctl_json_get(p, "indicators", n, sizeof(n));
+			p = ctl_json_get(p, "error", err, sizeof(err));
+			printf("%-28s %-10s %-28s %10s\n", v, st, id, n);
+			if(strcmp(err, "null") != 0)
+				printf("  %s\n", err);
+		}
+	}
+	free(text);
+	sh_config_free(cfg);
+	return 0;
+}
+
+/**
+ * Parse the options of the status command and run it.
+ * @param o: common options.
+ * @param argc: arguments after "status".
+ * @param argv: the arguments.
+ * @return exit status.
+ */
+static int
+ctl_status_cmd(const struct ctl_opts* o, int argc, char** argv)
+{
+	struct ctl_opts so = *o;
+	const char* file = NULL;
+	int json = 0, i;
+	for(i = 0; i < argc; i++) {
+		if(strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if((strcmp(argv[i], "-c") == 0 || strcmp(argv[i],
+			"--config") == 0) && i + 1 < argc)
+			so.config = argv[++i];
+		else if(strcmp(argv[i], "--status-file") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else {
+			fprintf(stderr, "sinkholectl: status: unknown option "
+				"%s\n", argv[i]);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	return ctl_status(&so, file, json);
+}
+
+/**
  * Parse the options.
  * @param argc: as main.
  * @param argv: as main.
@@ -293,6 +448,10 @@ main(int argc, char** argv)
 			ctl_usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
+	if(strcmp(argv[i], "status") == 0)
+		return ctl_status_cmd(&o, argc - i - 1, argv + i + 1);
+	if(strcmp(argv[i], "report") == 0)
+		return sh_report_main(argc - i, argv + i);
 	if(strcmp(argv[i], "lint") == 0 && i + 1 < argc)
 		return ctl_lint(&o, argv + i + 1, argc - i - 1);
 	if(strcmp(argv[i], "match") == 0 && i + 1 < argc)

@@ -1,0 +1,416 @@
+/*
+ * lib/store.c - the last good version of every feed file of a directory.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The reload thread keeps one store for the feed directory.  Each scan
+ * compares every file's identity (device, inode, size, modification and
+ * change times) with the last one read; only new and changed files are
+ * parsed.  A file that fails keeps its last good feed active, so a
+ * broken or hostile file never weakens the protection that is running,
+ * and the other files still update.  A file is removed only when it is
+ * missing in two scans in a row: a rename in progress (an editor's save,
+ * a pipeline's write-then-rename) is not a removal.  Feeds are reference
+ * counted, so the sets built from a store share the unchanged feeds.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "internal.h"
+
+/** One file of the store. */
+struct store_entry {
+	/** file name inside the directory (owned) */
+	char* name;
+	/** the last good feed (a reference), or NULL */
+	struct sh_feed* feed;
+	/** identity of the version last read, good or not */
+	struct stat st;
+	/** 1 when st is set */
+	int have_st;
+	/** what happened in the last scan */
+	enum sh_feed_state state;
+	/** first error of the last failed load (owned), or NULL */
+	char* error;
+	/** scans in a row the file was missing */
+	int missing;
+	/** earliest expiry of an active indicator of feed, 0 if none */
+	time_t next_expiry;
+};
+
+struct sh_store {
+	/** entries, sorted by name */
+	struct store_entry* e;
+	/** number of entries */
+	size_t n;
+	/** capacity */
+	size_t cap;
+	/** the report of the last scan, one per entry */
+	struct sh_store_file* files;
+};
+
+const char*
+sh_feed_state_name(enum sh_feed_state st)
+{
+	static const char* const names[] = { "loaded", "unchanged", "failed",
+		"removed", "missing" };
+	return (unsigned)st < sizeof(names)/sizeof(names[0]) ? names[st] : "?";
+}
+
+struct sh_store*
+sh_store_new(void)
+{
+	return calloc(1, sizeof(struct sh_store));
+}
+
+/**
+ * Release what an entry owns.
+ * @param e: the entry.
+ */
+static void
+store_entry_clear(struct store_entry* e)
+{
+	free(e->name);
+	free(e->error);
+	sh_feed_unref(e->feed);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+sh_store_free(struct sh_store* st)
+{
+	size_t i;
+	if(!st)
+		return;
+	for(i = 0; i < st->n; i++)
+		store_entry_clear(&st->e[i]);
+	free(st->e);
+	free(st->files);
+	free(st);
+}
+
+/**
+ * Whether a directory entry names a feed file: *.yaml or *.yml, not a
+ * dotfile, not an editor's backup or temporary file.
+ * @param name: the file name.
+ * @return 1 if it is a feed file.
+ */
+static int
+store_is_feed_name(const char* name)
+{
+	size_t n = strlen(name);
+	if(name[0] == '.' || n < 5)
+		return 0;
+	return strcmp(name + n - 5, ".yaml") == 0 ||
+		strcmp(name + n - 4, ".yml") == 0;
+}
+
+/**
+ * Find an entry by name (binary search).
+ * @param st: the store.
+ * @param name: the file name.
+ * @param pos: set to the index where it is or would be inserted.
+ * @return the entry, or NULL.
+ */
+static struct store_entry*
+store_find(struct sh_store* st, const char* name, size_t* pos)
+{
+	size_t lo = 0, hi = st->n;
+	while(lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(st->e[mid].name, name);
+		if(c == 0) {
+			*pos = mid;
+			return &st->e[mid];
+		}
+		if(c < 0)
+			lo = mid + 1;
+		else	hi = mid;
+	}
+	*pos = lo;
+	return NULL;
+}
+
+/**
+ * Insert a new entry for a file name.
+ * @param st: the store.
+ * @param name: the file name (copied).
+ * @return the entry, or NULL when out of memory.
+ */
+static struct store_entry*
+store_insert(struct sh_store* st, const char* name)
+{
+	size_t pos;
+	char* copy;
+	if(store_find(st, name, &pos))
+		return &st->e[pos];
+	if(st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		struct store_entry* e = realloc(st->e, cap * sizeof(*e));
+		if(!e)
+			return NULL;
+		st->e = e;
+		st->cap = cap;
+	}
+	if(!(copy = sh_strdup(name)))
+		return NULL;
+	memmove(&st->e[pos + 1], &st->e[pos], (st->n - pos) * sizeof(*st->e));
+	st->n++;
+	memset(&st->e[pos], 0, sizeof(*st->e));
+	st->e[pos].name = copy;
+	return &st->e[pos];
+}
+
+/**
+ * Whether a file still is the version last read.
+ * @param e: the entry.
+ * @param sb: the file's current stat.
+ * @return 1 if unchanged.
+ */
+static int
+store_same_file(const struct store_entry* e, const struct stat* sb)
+{
+	return e->have_st && e->st.st_dev == sb->st_dev &&
+		e->st.st_ino == sb->st_ino && e->st.st_size == sb->st_size &&
+		e->st.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
+		e->st.st_mtim.tv_nsec == sb->st_mtim.tv_nsec &&
+		e->st.st_ctim.tv_sec == sb->st_ctim.tv_sec &&
+		e->st.st_ctim.tv_nsec == sb->st_ctim.tv_nsec;
+}
+
+/**
+ * Earliest expiry after now among a feed's indicators.
+ * @param f: the feed.
+ * @param now: the current time.
+ * @return the time, 0 if none.
+ */
+static time_t
+store_next_expiry(const struct sh_feed* f, time_t now)
+{
+	time_t next = 0;
+	size_t i;
+	for(i = 0; i < f->num_ind; i++) {
+		time_t x = f->ind[i].expires;
+		if(x > now && (next == 0 || x < next))
+			next = x;
+	}
+	return next;
+}
+
+/** Diagnostic forwarding that keeps the first error of a file. */
+struct store_diag {
+	/** the caller's callback */
+	sh_diag_fn diag;
+	/** its argument */
+	void* arg;
+	/** the first error, formatted (malloced), or NULL */
+	char* first;
+};
+
+/**
+ * Keep the first error and forward every diagnostic.
+ * @param arg: a struct store_diag.
+ * @param msg: the diagnostic.
+ */
+static void
+store_diag_cb(void* arg, const struct sh_diag_msg* msg)
+{
+	struct store_diag* sd = (struct store_diag*)arg;
+	if(msg->severity == SH_SEV_ERROR && !sd->first) {
+		char buf[1024];
+		sh_diag_format(msg, buf, sizeof(buf));
+		sd->first = sh_strdup(buf);
+	}
+	if(sd->diag)
+		sd->diag(sd->arg, msg);
+}
+
+/**
+ * Load one file of the directory into its entry if it changed.
+ * @param st: the store.
+ * @param dir: the directory.
+ * @param name: the file name.
+ * @param lim: limits.
+ * @param now: the current time.
+ * @param sd: diagnostics.
+ * @param res: summary to update.
+ */
+static void
+store_load_one(struct sh_store* st, const char* dir, const char* name,
+	const struct sh_limits* lim, time_t now, struct store_diag* sd,
+	struct sh_scan_result* res)
+{
+	char path[4096];
+	struct stat sb;
+	struct store_entry* e;
+	struct sh_feed* f;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if(stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return;
+	if(!(e = store_insert(st, name)))
+		return;
+	e->missing = 0;
+	if(store_same_file(e, &sb) && !(e->next_expiry &&
+		e->next_expiry <= now)) {
+		e->state = SH_FEED_UNCHANGED;
+		return;
+	}
+	sd->first = NULL;
+	f = sh_feed_load(path, lim, now, store_diag_cb, sd);
+	e->st = sb;
+	e->have_st = 1;
+	free(e->error);
+	e->error = NULL;
+	if(!f) {
+		e->state = SH_FEED_FAILED;
+		e->error = sd->first ? sd->first : sh_strdup("cannot load");
+		res->failed++;
+		return;
+	}
+	free(sd->first);
+	sh_feed_unref(e->feed);
+	e->feed = f;
+	e->next_expiry = store_next_expiry(f, now);
+	e->state = SH_FEED_LOADED;
+	res->loaded++;
+	res->changed = 1;
+}
+
+/**
+ * Drop the entries reported as removed by the previous scan, and mark
+ * the ones whose files are gone now.
+ * @param st: the store.
+ * @param seen: per entry, 1 if its file is in the directory now.
+ * @param res: summary to update.
+ */
+static void
+store_sweep(struct sh_store* st, const unsigned char* seen,
+	struct sh_scan_result* res)
+{
+	size_t i;
+	for(i = 0; i < st->n; i++) {
+		struct store_entry* e = &st->e[i];
+		if(seen[i])
+			continue;
+		if(++e->missing < 2) {
+			e->state = SH_FEED_MISSING;
+			res->missing++;
+			continue;
+		}
+		e->state = SH_FEED_REMOVED;
+		if(e->feed)
+			res->changed = 1;
+		sh_feed_unref(e->feed);
+		e->feed = NULL;
+		res->removed++;
+	}
+}
+
+/**
+ * Forget the entries removed in the previous scan.
+ * @param st: the store.
+ */
+static void
+store_purge(struct sh_store* st)
+{
+	size_t i = 0;
+	while(i < st->n) {
+		if(st->e[i].state != SH_FEED_REMOVED) {
+			i++;
+			continue;
+		}
+		store_entry_clear(&st->e[i]);
+		memmove(&st->e[i], &st->e[i + 1],
+			(st->n - i - 1) * sizeof(*st->e));
+		st->n--;
+	}
+}
+
+/**
+ * Rebuild the report of the last scan.
+ * @param st: the store.
+ * @param res: summary; next_expiry is filled in.
+ */
+static void
+store_report(struct sh_store* st, struct sh_scan_result* res)
+{
+	size_t i;
+	struct sh_store_file* f = realloc(st->files,
+		(st->n ? st->n : 1) * sizeof(*f));
+	if(!f)
+		return;
+	st->files = f;
+	for(i = 0; i < st->n; i++) {
+		const struct store_entry* e = &st->e[i];
+		f[i].name = e->name;
+		f[i].state = e->state;
+		f[i].feed = e->feed;
+		f[i].error = e->error;
+		if(e->feed && e->next_expiry && (res->next_expiry == 0 ||
+			e->next_expiry < res->next_expiry))
+			res->next_expiry = e->next_expiry;
+	}
+}
+
+int
+sh_store_scan(struct sh_store* st, const char* dir,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg,
+	struct sh_scan_result* res)
+{
+	struct store_diag sd = { diag, arg, NULL };
+	struct dirent* de;
+	unsigned char* seen;
+	size_t i, pos;
+	DIR* d;
+	memset(res, 0, sizeof(*res));
+	if(!(d = opendir(dir))) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, dir, 0, 0, "cannot read "
+			"feed directory: %s", strerror(errno));
+		return 0;
+	}
+	store_purge(st);
+	while((de = readdir(d)) != NULL)
+		if(store_is_feed_name(de->d_name))
+			store_load_one(st, dir, de->d_name, lim, now, &sd, res);
+	rewinddir(d);
+	if((seen = calloc(st->n ? st->n : 1, 1)) != NULL) {
+		while((de = readdir(d)) != NULL)
+			if(store_find(st, de->d_name, &pos))
+				seen[pos] = 1;
+		store_sweep(st, seen, res);
+		free(seen);
+	}
+	closedir(d);
+	for(i = 0; i < st->n; i++)
+		if(st->e[i].state == SH_FEED_MISSING && st->e[i].feed == NULL)
+			st->e[i].state = SH_FEED_REMOVED;
+	store_report(st, res);
+	return 1;
+}
+
+size_t
+sh_store_feeds(const struct sh_store* st, struct sh_feed*** feeds)
+{
+	size_t i, n = 0;
+	*feeds = NULL;
+	if(st->n == 0 || !(*feeds = malloc(st->n * sizeof(**feeds))))
+		return 0;
+	for(i = 0; i < st->n; i++)
+		if(st->e[i].feed)
+			(*feeds)[n++] = st->e[i].feed;
+	return n;
+}
+
+const struct sh_store_file*
+sh_store_files(const struct sh_store* st, size_t* n)
+{
+	*n = st->files ? st->n : 0;
+	return st->files;
+}

@@ -1,0 +1,697 @@
+/*
+ * module/reload.c - the reload thread: feed and config updates without restart.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * One thread, started by init and stopped by deinit, does all the file
+ * work, so no resolver thread ever waits for the disk:
+ *  - it watches the feed directory and the configuration's directory
+ *    with inotify, and rescans every reload.interval seconds in case an
+ *    event was missed (network file systems, overflowed queues);
+ *  - after a change it waits reload.debounce_ms of quiet, so a burst of
+ *    writes (a git pull, an editor's save dance) gives one reload;
+ *  - it rescans the directory through the feed store (lib/store.c): only
+ *    changed files are parsed, a file that fails keeps its last good
+ *    version, a file is removed only after two scans without it;
+ *  - it builds the new set and publishes it with the configuration as
+ *    one snapshot (lib/snapshot.c, read-copy-update), waits for the grace
+ *    period and frees the old one;
+ *  - it expires Unbound's cache entries the new set covers, so an answer
+ *    cached before an indicator existed cannot hide a client;
+ *  - it writes "reload" and "reload_failed" events, a periodic "stats"
+ *    event, and the status file.
+ * A broken configuration is refused as a whole: the last good one (kept
+ * as text) stays in force.  log.file and log.queue_bytes only take
+ * effect at a restart.
+ */
+
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "util/module.h"
+#include "util/storage/slabhash.h"
+#include "util/data/msgreply.h"
+#include "util/data/packed_rrset.h"
+#include "util/data/dname.h"
+#include "services/cache/rrset.h"
+#include "sldns/rrdef.h"
+#include "module.h"
+
+/** The reload thread's state. */
+struct sh_reloader {
+	/** the thread */
+	pthread_t thread;
+	/** 1 once the thread runs */
+	int running;
+	/** module state */
+	struct sh_mod_env* me;
+	/** Unbound's caches */
+	struct module_env* env;
+	/** the feed store (owned) */
+	struct sh_store* store;
+	/** configuration file path (owned) */
+	char* config_path;
+	/** the last good configuration text (owned) and its length */
+	char* config_text;
+	/** length of config_text */
+	size_t config_len;
+	/** identity of the configuration file last read */
+	struct stat config_st;
+	/** inotify descriptor, -1 if unavailable */
+	int ifd;
+	/** watch of the feed directory, -1 if none */
+	int wd_feeds;
+	/** watch of the configuration's directory, -1 if none */
+	int wd_config;
+	/** the directory feed_wd watches (owned) */
+	char* watched_dir;
+	/** pipe to wake the thread up for stopping */
+	int wake[2];
+	/** set (atomically) to stop the thread */
+	int stop;
+	/** generation of the next snapshot */
+	uint64_t generation;
+	/** when the set was last published */
+	time_t published;
+	/** earliest indicator expiry, 0 if none */
+	time_t next_expiry;
+};
+
+/** Milliseconds of a monotonic clock. */
+static long long
+reload_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/**
+ * Forward core diagnostics to Unbound's log (errors and warnings).
+ * @param arg: unused.
+ * @param msg: the diagnostic.
+ */
+static void
+reload_diag(void* arg, const struct sh_diag_msg* msg)
+{
+	char buf[1024];
+	(void)arg;
+	sh_diag_format(msg, buf, sizeof(buf));
+	if(msg->severity == SH_SEV_ERROR)
+		log_err("sinkhole: %s", buf);
+	else if(msg->severity == SH_SEV_WARNING)
+		log_warn("sinkhole: %s", buf);
+}
+
+void
+sh_mod_stats(struct sh_mod_env* me, struct sh_stats* st)
+{
+	struct sh_log_stats ls;
+	struct sh_snapshot* snap;
+	memset(st, 0, sizeof(*st));
+	st->hits = __atomic_load_n(&me->count.hits, __ATOMIC_RELAXED);
+	st->reloads_ok = __atomic_load_n(&me->count.reloads_ok,
+		__ATOMIC_RELAXED);
+	st->reloads_failed = __atomic_load_n(&me->count.reloads_failed,
+		__ATOMIC_RELAXED);
+	st->guard_cname = me->count.guard[SH_REASON_CNAME];
+	st->guard_ns = me->count.guard[SH_REASON_NS];
+	st->guard_subquery = me->count.guard[SH_REASON_SUBQUERY];
+	st->guard_egress = me->count.guard[SH_REASON_EGRESS];
+	sh_log_get_stats(me->log, &ls);
+	st->events_written = ls.written;
+	st->events_dropped = ls.dropped;
+	st->started = me->started;
+	sh_snapshot_read_lock();
+	if((snap = sh_snapshot_get(&me->snap)) != NULL) {
+		st->generation = snap->generation;
+		st->indicators = sh_set_count(snap->set);
+		st->published = (time_t)snap->serial;
+	}
+	sh_snapshot_read_unlock();
+}
+
+/**
+ * Write an operational event line to the log.
+ * @param r: the reloader.
+ * @param action: event.action.
+ * @param with_stats: include the counters.
+ * @param with_feeds: include the store's files.
+ * @param message: error or note text, or NULL.
+ * @param path: the file the event is about, or NULL.
+ */
+static void
+reload_event(struct sh_reloader* r, const char* action, int with_stats,
+	int with_feeds, const char* message, const char* path)
+{
+	static char line[262144];
+	struct sh_stats st;
+	const struct sh_store_file* files = NULL;
+	size_t nfiles = 0, len;
+	const char* identity = r->me->snap->cfg->identity;
+	if(with_stats)
+		sh_mod_stats(r->me, &st);
+	if(with_feeds)
+		files = sh_store_files(r->store, &nfiles);
+	len = sh_status_event(line, sizeof(line), identity, action,
+		with_stats ? &st : NULL, files, nfiles, message, path);
+	if(len == 0 && with_feeds)
+		len = sh_status_event(line, sizeof(line), identity, action,
+			with_stats ? &st : NULL, NULL, 0, message, path);
+	if(len)
+		(void)sh_log_submit(r->me->log, line, len);
+}
+
+/**
+ * Rewrite the status file (best effort; failures go to Unbound's log).
+ * @param r: the reloader.
+ */
+static void
+reload_status_file(struct sh_reloader* r)
+{
+	struct sh_stats st;
+	size_t n;
+	const struct sh_store_file* files = sh_store_files(r->store, &n);
+	const struct sh_config* cfg = r->me->snap->cfg;
+	sh_mod_stats(r->me, &st);
+	if(cfg->status_file && !sh_status_write(cfg->status_file,
+		cfg->identity, &st, files, n))
+		log_err("sinkhole: cannot write status file %s: %s",
+			cfg->status_file, strerror(errno));
+}
+
+/** The first error of a configuration being read. */
+struct reload_first {
+	/** "file:line:col: error: text", or empty */
+	char text[1024];
+};
+
+/**
+ * Keep the first error and forward every diagnostic to Unbound's log.
+ * @param arg: a struct reload_first.
+ * @param msg: the diagnostic.
+ */
+static void
+reload_first_diag(void* arg, const struct sh_diag_msg* msg)
+{
+	struct reload_first* f = (struct reload_first*)arg;
+	if(msg->severity == SH_SEV_ERROR && !f->text[0])
+		sh_diag_format(msg, f->text, sizeof(f->text));
+	reload_diag(NULL, msg);
+}
+
+/**
+ * Read the configuration file if it changed; keep the last good text.
+ * @param r: the reloader.
+ * @param cfg: set to a new config parsed from the file, or from the last
+ *	good text when the file is unchanged or broken (caller frees).
+ * @return 1 if the file changed and was accepted, 0 if unchanged, -1
+ *	if it changed and was refused (reported; *cfg is the last good).
+ */
+static int
+reload_config(struct sh_reloader* r, struct sh_config** cfg)
+{
+	struct stat sb;
+	char msg[1200];
+	struct reload_first first;
+	int changed = stat(r->config_path, &sb) == 0 && (sb.st_ino !=
+		r->config_st.st_ino || sb.st_mtim.tv_nsec !=
+		r->config_st.st_mtim.tv_nsec || sb.st_mtim.tv_sec !=
+		r->config_st.st_mtim.tv_sec || sb.st_size !=
+		r->config_st.st_size);
+	first.text[0] = 0;
+	if(changed) {
+		struct sh_config* c;
+		r->config_st = sb;
+		if((c = sh_config_load(r->config_path, reload_first_diag,
+			&first))) {
+			FILE* f = fopen(r->config_path, "rbe");
+			char* text = malloc((size_t)sb.st_size + 1);
+			if(f && text && fread(text, 1, (size_t)sb.st_size, f) ==
+				(size_t)sb.st_size) {
+				free(r->config_text);
+				r->config_text = text;
+				r->config_len = (size_t)sb.st_size;
+				text = NULL;
+			}
+			free(text);
+			if(f)
+				fclose(f);
+			*cfg = c;
+			return 1;
+		}
+		snprintf(msg, sizeof(msg), "%s", first.text[0] ? first.text :
+			"configuration refused");
+		reload_event(r, "reload_failed", 0, 0, msg, r->config_path);
+		__atomic_fetch_add(&r->me->count.reloads_failed, 1,
+			__ATOMIC_RELAXED);
+	}
+	*cfg = sh_config_parse(r->config_path, r->config_text, r->config_len,
+		reload_diag, NULL);
+	return changed ? -1 : 0;
+}
+
+/**
+ * Whether a cached name is covered by a blocking entry.
+ * @param set: the new set.
+ * @param name: a wire name from the cache.
+ * @return 1 if blocked.
+ */
+static int
+reload_blocked(const struct sh_set* set, const uint8_t* name)
+{
+	struct sh_match m;
+	return sh_set_match(set, name, &m) && m.action != SH_ACTION_ALLOW;
+}
+
+/** What the cache traversal needs. */
+struct reload_flush {
+	/** the new set */
+	const struct sh_set* set;
+	/** the time to set as expiry */
+	time_t expired;
+	/** entries expired */
+	size_t count;
+};
+
+/**
+ * Whether an rrset refers to a sinkholed name: its owner, a CNAME or
+ * DNAME target, or an NS name server.
+ * @param set: the new set.
+ * @param k: the rrset key.
+ * @param d: its data.
+ * @return 1 if so.
+ */
+static int
+reload_rrset_blocked(const struct sh_set* set,
+	const struct ub_packed_rrset_key* k, const struct packed_rrset_data* d)
+{
+	uint16_t t = ntohs(k->rk.type);
+	size_t i;
+	if(reload_blocked(set, k->rk.dname))
+		return 1;
+	if(t != LDNS_RR_TYPE_CNAME && t != LDNS_RR_TYPE_DNAME &&
+		t != LDNS_RR_TYPE_NS)
+		return 0;
+	for(i = 0; i < d->count; i++)
+		if(d->rr_len[i] > 2 && dname_valid(d->rr_data[i] + 2,
+			d->rr_len[i] - 2) && reload_blocked(set,
+			d->rr_data[i] + 2))
+			return 1;
+	return 0;
+}
+
+/**
+ * Cache traversal callback: expire an rrset that refers to a sinkholed
+ * name (the entry is write-locked by the traversal).
+ * @param e: the entry.
+ * @param arg: a struct reload_flush.
+ */
+static void
+reload_flush_rrset(struct lruhash_entry* e, void* arg)
+{
+	struct reload_flush* f = (struct reload_flush*)arg;
+	struct ub_packed_rrset_key* k = (struct ub_packed_rrset_key*)e->key;
+	struct packed_rrset_data* d = (struct packed_rrset_data*)e->data;
+	if(d->ttl > f->expired && reload_rrset_blocked(f->set, k, d)) {
+		d->ttl = f->expired;
+		f->count++;
+	}
+}
+
+/**
+ * Cache traversal callback: expire a message whose question is
+ * sinkholed (messages through a chain are unusable once its rrsets
+ * are expired).
+ * @param e: the entry.
+ * @param arg: a struct reload_flush.
+ */
+static void
+reload_flush_msg(struct lruhash_entry* e, void* arg)
+{
+	struct reload_flush* f = (struct reload_flush*)arg;
+	struct msgreply_entry* k = (struct msgreply_entry*)e->key;
+	struct reply_info* d = (struct reply_info*)e->data;
+	if(d->ttl > f->expired && reload_blocked(f->set, k->key.qname)) {
+		d->ttl = f->expired;
+		d->prefetch_ttl = f->expired;
+		d->serve_expired_ttl = f->expired;
+		f->count++;
+	}
+}
+
+/**
+ * Expire every cache entry the new set covers, as unbound-control
+ * flush_zone does (entries are marked expired, 3 s in the past to
+ * allow for clock skew between threads).
+ * @param r: the reloader.
+ * @param set: the new set.
+ */
+static void
+reload_flush_cache(struct sh_reloader* r, const struct sh_set* set)
+{
+	struct reload_flush f;
+	f.set = set;
+	f.expired = time(NULL) - 3;
+	f.count = 0;
+	if(r->env->rrset_cache)
+		slabhash_traverse(&r->env->rrset_cache->table, 1,
+			&reload_flush_rrset, &f);
+	if(r->env->msg_cache)
+		slabhash_traverse(r->env->msg_cache, 1, &reload_flush_msg, &f);
+	if(f.count)
+		verbose(VERB_OPS, "sinkhole: expired %u cache entries covered "
+			"by the new indicator set", (unsigned)f.count);
+}
+
+/**
+ * Log a reload_failed event for every feed file that failed this scan.
+ * @param r: the reloader.
+ * @param dir: the feed directory.
+ */
+static void
+reload_report_failures(struct sh_reloader* r, const char* dir)
+{
+	size_t n, i;
+	const struct sh_store_file* files = sh_store_files(r->store, &n);
+	char path[4096];
+	for(i = 0; i < n; i++) {
+		if(files[i].state != SH_FEED_FAILED)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
+		reload_event(r, "reload_failed", 0, 0, files[i].error, path);
+		__atomic_fetch_add(&r->me->count.reloads_failed, 1,
+			__ATOMIC_RELAXED);
+	}
+}
+
+/**
+ * Build and publish a snapshot from the store's feeds.
+ * @param r: the reloader.
+ * @param cfg: the configuration (ownership passes).
+ * @return 1 on success, 0 (logged) on failure.
+ */
+static int
+reload_publish(struct sh_reloader* r, struct sh_config* cfg)
+{
+	struct sh_feed** feeds = NULL;
+	size_t n = sh_store_feeds(r->store, &feeds);
+	struct sh_set* set = sh_set_build(feeds, n, cfg->action, reload_diag,
+		NULL);
+	struct sh_snapshot* snap;
+	free(feeds);
+	if(!set) {
+		sh_config_free(cfg);
+		log_err("sinkhole: out of memory building the new set");
+		return 0;
+	}
+	if(!(snap = sh_snapshot_new(cfg, set, r->generation + 1))) {
+		log_err("sinkhole: out of memory publishing the new set");
+		return 0;
+	}
+	r->generation++;
+	sh_snapshot_publish(&r->me->snap, snap);
+	reload_flush_cache(r, snap->set);
+	r->published = time(NULL);
+	__atomic_fetch_add(&r->me->count.reloads_ok, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+/**
+ * Rescan and, if anything changed, publish a new snapshot.
+ * @param r: the reloader.
+ * @return 1 if a follow-up scan is needed soon (a file is missing once).
+ */
+static int
+reload_run(struct sh_reloader* r)
+{
+	struct sh_config* cfg = NULL;
+	struct sh_scan_result res;
+	int cfg_changed = reload_config(r, &cfg);
+	if(!cfg)
+		return 0;
+	if(!sh_store_scan(r->store, cfg->feed_dir, &cfg->limits, time(NULL),
+		reload_diag, NULL, &res)) {
+		sh_config_free(cfg);
+		return 0;
+	}
+	r->next_expiry = res.next_expiry;
+	reload_report_failures(r, cfg->feed_dir);
+	if(!res.changed && cfg_changed != 1) {
+		sh_config_free(cfg);
+		return res.missing > 0;
+	}
+	if(reload_publish(r, cfg)) {
+		reload_event(r, "reload", 1, 1, NULL, NULL);
+		reload_status_file(r);
+	}
+	return res.missing > 0;
+}
+
+/**
+ * (Re)watch the feed directory and the configuration's directory.
+ * @param r: the reloader.
+ */
+static void
+reload_watch(struct sh_reloader* r)
+{
+	const char* dir = r->me->snap->cfg->feed_dir;
+	char cdir[PATH_MAX];
+	char* slash;
+	if(r->ifd < 0 || (r->watched_dir && strcmp(r->watched_dir, dir) == 0))
+		return;
+	if(r->wd_feeds >= 0)
+		(void)inotify_rm_watch(r->ifd, r->wd_feeds);
+	r->wd_feeds = inotify_add_watch(r->ifd, dir, IN_CLOSE_WRITE |
+		IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE |
+		IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+	if(r->wd_feeds < 0)
+		log_warn("sinkhole: cannot watch %s (%s); rescanning every "
+			"reload.interval seconds only", dir, strerror(errno));
+	free(r->watched_dir);
+	r->watched_dir = strdup(dir);
+	if(r->wd_config >= 0)
+		return;
+	snprintf(cdir, sizeof(cdir), "%s", r->config_path);
+	slash = strrchr(cdir, '/');
+	if(slash)
+		*(slash == cdir ? slash + 1 : slash) = 0;
+	r->wd_config = inotify_add_watch(r->ifd, slash ? cdir : ".",
+		IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB);
+}
+
+/**
+ * Drain inotify events.
+ * @param r: the reloader.
+ * @return 1 if one concerns a feed file or the configuration.
+ */
+static int
+reload_drain(struct sh_reloader* r)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const char* base = strrchr(r->config_path, '/');
+	ssize_t len;
+	int relevant = 0;
+	base = base ? base + 1 : r->config_path;
+	while((len = read(r->ifd, buf, sizeof(buf))) > 0) {
+		char* p = buf;
+		while(p < buf + len) {
+			struct inotify_event* ev = (struct inotify_event*)p;
+			size_t n = ev->len ? strlen(ev->name) : 0;
+			if(ev->wd == r->wd_feeds && (ev->len == 0 ||
+				(ev->name[0] != '.' && ((n > 5 && strcmp(ev->name
+				+ n - 5, ".yaml") == 0) || (n > 4 &&
+				strcmp(ev->name + n - 4, ".yml") == 0)))))
+				relevant = 1;
+			else if(ev->wd == r->wd_config && ev->len &&
+				strcmp(ev->name, base) == 0)
+				relevant = 1;
+			if(ev->mask & IN_Q_OVERFLOW)
+				relevant = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return relevant;
+}
+
+/**
+ * How long to sleep until the next deadline.
+ * @param now: monotonic now, ms.
+ * @param d: deadlines (ms), 0 for none.
+ * @param n: their number.
+ * @return poll timeout in ms.
+ */
+static int
+reload_timeout(long long now, const long long* d, int n)
+{
+	long long t = 60000;
+	int i;
+	for(i = 0; i < n; i++)
+		if(d[i] && d[i] - now < t)
+			t = d[i] - now;
+	return t < 0 ? 0 : (int)t;
+}
+
+/**
+ * The thread's main loop.
+ * @param arg: the reloader.
+ * @return NULL.
+ */
+static void*
+reload_main(void* arg)
+{
+	struct sh_reloader* r = (struct sh_reloader*)arg;
+	long long now = reload_now_ms(), debounce = 0, rescan, stats;
+	const struct sh_config* cfg = r->me->snap->cfg;
+	rescan = cfg->reload_interval ? now + cfg->reload_interval * 1000LL : 0;
+	stats = now + cfg->stats_interval * 1000LL;
+	while(!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		struct pollfd p[2];
+		long long dl[4], expiry_ms = 0;
+		cfg = r->me->snap->cfg; /* only this thread publishes */
+		if(r->next_expiry)
+			expiry_ms = now + (r->next_expiry - time(NULL)) * 1000LL
+				+ 50;
+		dl[0] = debounce; dl[1] = rescan; dl[2] = stats;
+		dl[3] = expiry_ms;
+		p[0].fd = r->wake[0]; p[0].events = POLLIN;
+		p[1].fd = r->ifd; p[1].events = POLLIN;
+		(void)poll(p, r->ifd >= 0 ? 2 : 1, reload_timeout(now, dl, 4));
+		if(__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+			break;
+		now = reload_now_ms();
+		if(r->ifd >= 0 && (p[1].revents & POLLIN) && reload_drain(r))
+			debounce = now + cfg->reload_debounce_ms;
+		if((debounce && now >= debounce) || (rescan && now >= rescan) ||
+			(expiry_ms && now >= expiry_ms)) {
+			int again = reload_run(r);
+			cfg = r->me->snap->cfg;
+			reload_watch(r);
+			now = reload_now_ms();
+			debounce = again ? now + (cfg->reload_debounce_ms ?
+				cfg->reload_debounce_ms : 500) : 0;
+			rescan = cfg->reload_interval ? now +
+				cfg->reload_interval * 1000LL : 0;
+		}
+		if(now >= stats) {
+			reload_event(r, "stats", 1, 1, NULL, NULL);
+			reload_status_file(r);
+			stats = now + cfg->stats_interval * 1000LL;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Free the reloader (the thread must not run).
+ * @param r: the reloader, NULL is fine.
+ */
+static void
+reload_free(struct sh_reloader* r)
+{
+	if(!r)
+		return;
+	if(r->ifd >= 0)
+		close(r->ifd);
+	if(r->wake[0] >= 0)
+		close(r->wake[0]);
+	if(r->wake[1] >= 0)
+		close(r->wake[1]);
+	sh_store_free(r->store);
+	free(r->config_path);
+	free(r->config_text);
+	free(r->watched_dir);
+	free(r);
+}
+
+/**
+ * Read the configuration text the first snapshot was built from.
+ * @param r: the reloader.
+ * @return 1 on success, 0 on failure.
+ */
+static int
+reload_keep_config(struct sh_reloader* r)
+{
+	FILE* f = fopen(r->config_path, "rbe");
+	if(!f || fstat(fileno(f), &r->config_st) != 0)
+		goto fail;
+	r->config_len = (size_t)r->config_st.st_size;
+	if(!(r->config_text = malloc(r->config_len + 1)) ||
+		fread(r->config_text, 1, r->config_len, f) != r->config_len)
+		goto fail;
+	fclose(f);
+	return 1;
+fail:
+	if(f)
+		fclose(f);
+	return 0;
+}
+
+int
+sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
+	const char* config_path, struct sh_store* store)
+{
+	struct sh_reloader* r = calloc(1, sizeof(*r));
+	sigset_t all, old;
+	if(!r) {
+		sh_store_free(store);
+		goto oom;
+	}
+	r->me = me; r->env = env; r->store = store;
+	r->ifd = r->wake[0] = r->wake[1] = -1;
+	r->wd_feeds = r->wd_config = -1;
+	r->generation = me->snap->generation;
+	if(!(r->config_path = strdup(config_path)) || !reload_keep_config(r) ||
+		pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) != 0)
+		goto fail;
+	if((r->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+		log_warn("sinkhole: inotify unavailable (%s); rescanning "
+			"every reload.interval seconds only", strerror(errno));
+	reload_watch(r);
+	me->reloader = r;
+	reload_status_file(r);
+	/* the thread takes no signals: Unbound's threads handle them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r->running = pthread_create(&r->thread, NULL, reload_main, r) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if(r->running)
+		return 1;
+	me->reloader = NULL;
+fail:
+	log_err("sinkhole: cannot start the reload thread: %s",
+		strerror(errno));
+	reload_free(r);
+	return 0;
+oom:
+	log_err("sinkhole: out of memory starting the reload thread");
+	return 0;
+}
+
+void
+sh_mod_reload_stop(struct sh_mod_env* me)
+{
+	struct sh_reloader* r = me->reloader;
+	if(!r)
+		return;
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+	if(write(r->wake[1], "x", 1) < 0)
+		log_err("sinkhole: cannot wake the reload thread");
+	if(r->running)
+		pthread_join(r->thread, NULL);
+	me->reloader = NULL;
+	reload_free(r);
+}
