@@ -399,6 +399,28 @@ reload_report_failures(struct sh_reloader* r, const char* dir)
 }
 
 /**
+ * Diagnostics of a feed scan: errors and warnings go to Unbound's log
+ * (failures also become reload_failed events, once per file); notes
+ * are expired indicators the loader left out, logged as
+ * "indicator_expired" events.
+ * @param arg: the reloader.
+ * @param msg: the diagnostic.
+ */
+static void
+reload_scan_diag(void* arg, const struct sh_diag_msg* msg)
+{
+	struct sh_reloader* r = (struct sh_reloader*)arg;
+	char buf[1024];
+	if(msg->severity != SH_SEV_NOTE) {
+		reload_diag(NULL, msg);
+		return;
+	}
+	sh_diag_format(msg, buf, sizeof(buf));
+	verbose(VERB_OPS, "sinkhole: %s", buf);
+	reload_event(r, "indicator_expired", 0, 0, buf, msg->file);
+}
+
+/**
  * Build and publish a snapshot from the store's feeds.
  * @param r: the reloader.
  * @param cfg: the configuration (ownership passes).
@@ -444,7 +466,7 @@ reload_run(struct sh_reloader* r)
 	if(!cfg)
 		return 0;
 	if(!sh_store_scan(r->store, cfg->feed_dir, &cfg->limits, time(NULL),
-		reload_diag, NULL, &res)) {
+		reload_scan_diag, r, &res)) {
 		sh_config_free(cfg);
 		return 0;
 	}
