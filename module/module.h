@@ -161,6 +161,15 @@ struct sh_mod_qstate {
 };
 
 /**
+ * Diagnostic callback forwarding core diagnostics to Unbound's log
+ * with the module prefix: errors with log_err, warnings with log_warn,
+ * notes at verbosity 1.
+ * @param arg: unused.
+ * @param msg: the diagnostic.
+ */
+void sh_mod_diag(void* arg, const struct sh_diag_msg* msg);
+
+/**
  * Get the module state from the environment.
  * @param env: Unbound's module environment.
  * @param id: the module id.

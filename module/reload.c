@@ -99,23 +99,6 @@ reload_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/**
- * Forward core diagnostics to Unbound's log (errors and warnings).
- * @param arg: unused.
- * @param msg: the diagnostic.
- */
-static void
-reload_diag(void* arg, const struct sh_diag_msg* msg)
-{
-	char buf[1024];
-	(void)arg;
-	sh_diag_format(msg, buf, sizeof(buf));
-	if(msg->severity == SH_SEV_ERROR)
-		log_err("sinkhole: %s", buf);
-	else if(msg->severity == SH_SEV_WARNING)
-		log_warn("sinkhole: %s", buf);
-}
-
 void
 sh_mod_stats(struct sh_mod_env* me, struct sh_stats* st)
 {
@@ -210,7 +193,7 @@ reload_first_diag(void* arg, const struct sh_diag_msg* msg)
 	struct reload_first* f = (struct reload_first*)arg;
 	if(msg->severity == SH_SEV_ERROR && !f->text[0])
 		sh_diag_format(msg, f->text, sizeof(f->text));
-	reload_diag(NULL, msg);
+	sh_mod_diag(NULL, msg);
 }
 
 /**
@@ -260,7 +243,7 @@ reload_config(struct sh_reloader* r, struct sh_config** cfg)
 			__ATOMIC_RELAXED);
 	}
 	*cfg = sh_config_parse(r->config_path, r->config_text, r->config_len,
-		reload_diag, NULL);
+		sh_mod_diag, NULL);
 	return changed ? -1 : 0;
 }
 
@@ -411,12 +394,10 @@ reload_scan_diag(void* arg, const struct sh_diag_msg* msg)
 {
 	struct sh_reloader* r = (struct sh_reloader*)arg;
 	char buf[1024];
-	if(msg->severity != SH_SEV_NOTE) {
-		reload_diag(NULL, msg);
+	sh_mod_diag(NULL, msg);
+	if(msg->severity != SH_SEV_NOTE)
 		return;
-	}
 	sh_diag_format(msg, buf, sizeof(buf));
-	verbose(VERB_OPS, "sinkhole: %s", buf);
 	reload_event(r, "indicator_expired", 0, 0, buf, msg->file);
 }
 
@@ -431,7 +412,7 @@ reload_publish(struct sh_reloader* r, struct sh_config* cfg)
 {
 	struct sh_feed** feeds = NULL;
 	size_t n = sh_store_feeds(r->store, &feeds);
-	struct sh_set* set = sh_set_build(feeds, n, cfg->action, reload_diag,
+	struct sh_set* set = sh_set_build(feeds, n, cfg->action, sh_mod_diag,
 		NULL);
 	struct sh_snapshot* snap;
 	free(feeds);

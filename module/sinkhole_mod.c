@@ -61,13 +61,8 @@ sh_mod_env_get(struct module_env* env, int id)
 	return de ? (struct sh_mod_env*)de->dyn_env : NULL;
 }
 
-/**
- * Diagnostic callback that forwards core diagnostics to Unbound's log.
- * @param arg: unused.
- * @param msg: the diagnostic.
- */
-static void
-mod_diag(void* arg, const struct sh_diag_msg* msg)
+void
+sh_mod_diag(void* arg, const struct sh_diag_msg* msg)
 {
 	char buf[1024];
 	(void)arg;
@@ -121,7 +116,7 @@ mod_first_snapshot(struct sh_mod_env* me, struct sh_config* cfg,
 	if(!(*store = sh_store_new()))
 		goto oom;
 	if(!sh_store_scan(*store, cfg->feed_dir, &cfg->limits, time(NULL),
-		mod_diag, NULL, &res))
+		sh_mod_diag, NULL, &res))
 		goto error;
 	n = sh_store_feeds(*store, &feeds);
 	if(n == 0 && res.failed > 0) {
@@ -133,7 +128,7 @@ mod_first_snapshot(struct sh_mod_env* me, struct sh_config* cfg,
 	if(n == 0)
 		log_warn("sinkhole: no feed files in %s: nothing is "
 			"sinkholed", cfg->feed_dir);
-	set = sh_set_build(feeds, n, cfg->action, mod_diag, NULL);
+	set = sh_set_build(feeds, n, cfg->action, sh_mod_diag, NULL);
 	free(feeds);
 	if(!set)
 		goto oom;
@@ -236,13 +231,13 @@ init(struct module_env* env, int id)
 	 * A fixed threshold (glibc's initial default) keeps them mmapped
 	 * and returned to the kernel when freed. */
 	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	if(!(cfg = sh_config_load(path, mod_diag, NULL))) {
+	if(!(cfg = sh_config_load(path, sh_mod_diag, NULL))) {
 		log_err("sinkhole: cannot use configuration %s (set %s to "
 			"choose another file)", path, SH_CONFIG_ENV);
 		goto error;
 	}
 	if(!(me->log = sh_log_open(cfg->log_file, cfg->log_queue_bytes,
-		cfg->identity, mod_diag, NULL))) {
+		cfg->identity, sh_mod_diag, NULL))) {
 		sh_config_free(cfg);
 		goto error;
 	}

@@ -645,4 +645,14 @@ char* sh_report_fmt_dur(double ms, char buf[32]);
  */
 int sh_report_main(int argc, char** argv);
 
+
+/**
+ * Length of a valid UTF-8 sequence (RFC 3629: no overlong forms, no
+ * surrogates, at most U+10FFFF).
+ * @param s: the first byte, >= 0x80.
+ * @param end: end of the readable bytes.
+ * @return its length (2..4), or 0 if it is not valid.
+ */
+size_t sh_report_utf8_len(const unsigned char* s, const unsigned char* end);
+
 #endif /* SH_REPORT_H */

@@ -174,8 +174,8 @@ js_utf8_put(unsigned long cp, char* out)
  * @param end: end of the readable bytes.
  * @return its length (2..4), or 0 if it is not valid.
  */
-static size_t
-js_utf8_len(const unsigned char* s, const unsigned char* end)
+size_t
+sh_report_utf8_len(const unsigned char* s, const unsigned char* end)
 {
 	size_t n, i;
 	unsigned long cp;
@@ -282,7 +282,7 @@ js_string(struct js* j, const char** out, size_t* outlen)
 			*dst++ = (char)c;
 			j->p++;
 		} else {
-			if(!(n = js_utf8_len((unsigned char*)j->p,
+			if(!(n = sh_report_utf8_len((unsigned char*)j->p,
 				(unsigned char*)j->end)))
 				return 0;
 			memmove(dst, j->p, n);

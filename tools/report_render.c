@@ -119,32 +119,6 @@ sb_str(const struct sb* b)
 /* Escaping and formatting                                             */
 /* ------------------------------------------------------------------ */
 
-/**
- * Length of the valid UTF-8 sequence at s (RFC 3629).
- * @param s: the bytes, NUL terminated.
- * @return 1 for ASCII, 2..4 for a valid sequence, 0 if invalid.
- */
-static size_t
-utf8_len(const unsigned char* s)
-{
-	size_t n, i;
-	unsigned long cp;
-	if(s[0] < 0x80) return 1;
-	if(s[0] >= 0xc2 && s[0] <= 0xdf) { n = 2; cp = s[0] & 0x1f; }
-	else if(s[0] >= 0xe0 && s[0] <= 0xef) { n = 3; cp = s[0] & 0x0f; }
-	else if(s[0] >= 0xf0 && s[0] <= 0xf4) { n = 4; cp = s[0] & 0x07; }
-	else return 0;
-	for(i = 1; i < n; i++) {
-		if((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void
 sh_report_json_str(FILE* out, const char* s)
 {
@@ -156,7 +130,7 @@ sh_report_json_str(FILE* out, const char* s)
 	}
 	putc('"', out);
 	for(; *p; p += n ? n : 1) {
-		n = utf8_len(p);
+		n = *p < 0x80 ? 1 : sh_report_utf8_len(p, p + strlen((const char*)p));
 		if(n == 0)
 			fputs("\\ufffd", out);
 		else if(*p == '"' || *p == '\\')
@@ -174,7 +148,7 @@ sh_report_html_str(FILE* out, const char* s)
 	const unsigned char* p = (const unsigned char*)s;
 	size_t n;
 	for(; p && *p; p += n ? n : 1) {
-		n = utf8_len(p);
+		n = *p < 0x80 ? 1 : sh_report_utf8_len(p, p + strlen((const char*)p));
 		if(n == 0 || *p < 0x20 || *p == 0x7f)
 			fputs("&#xfffd;", out);
 		else if(*p == '&') fputs("&amp;", out);
