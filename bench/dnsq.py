@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""dnsq.py - tiny DNS client for the benchmark scripts (standard library only).
+
+  dnsq.py wait PORT NAME TIMEOUT START_NS PID
+      Ask 127.0.0.1@PORT for NAME/A every 10 ms until a *blocked* answer
+      comes back (NOERROR with an answer record, or NXDOMAIN: what the
+      module, local-zone always_null and RPZ "CNAME ." give), then print
+      the seconds since START_NS (CLOCK_REALTIME nanoseconds, as from
+      `date +%s%N`).  Exit 1 on timeout or when process PID is gone.
+  dnsq.py ask PORT NAME [TYPE]
+      One query (A, AAAA or TXT; 2 s timeout): print "RCODE ANCOUNT".
+  dnsq.py ports N
+      Print N distinct free UDP+TCP ports on 127.0.0.1 in 15000-32000.
+"""
+
+import os
+import random
+import socket
+import struct
+import sys
+import time
+
+TYPES = {"A": 1, "AAAA": 28, "TXT": 16}
+RCODES = {0: "NOERROR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
+
+
+def query(qid, name, qtype=1):
+    """A query message with RD set."""
+    wire = b"".join(bytes([len(lab)]) + lab.encode()
+                    for lab in name.strip(".").split(".") if lab) + b"\0"
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + wire + \
+        struct.pack("!HH", qtype, 1)
+
+
+def header(msg):
+    """(id, rcode, ancount) of a reply."""
+    qid, flags, _, an, _, _ = struct.unpack("!HHHHHH", msg[:12])
+    return qid, flags & 0xF, an
+
+
+def alive(pid):
+    """True while the process exists."""
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def cmd_wait(port, name, timeout, start_ns, pid):
+    """Poll until a blocked answer; print seconds since start_ns."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.01)
+    deadline = time.monotonic() + timeout
+    sent = {}
+    qid = random.randint(0, 65535)
+    while time.monotonic() < deadline:
+        qid = (qid + 1) & 0xFFFF
+        try:
+            s.sendto(query(qid, name), ("127.0.0.1", port))
+        except OSError:
+            pass
+        sent[qid] = True
+        try:
+            while True:
+                msg = s.recv(4096)
+                if len(msg) < 12:
+                    continue
+                rid, rcode, an = header(msg)
+                if rid in sent and ((rcode == 0 and an > 0) or rcode == 3):
+                    now = time.time_ns()
+                    print("%.3f" % ((now - start_ns) / 1e9))
+                    return 0
+        except socket.timeout:
+            pass
+        except OSError:
+            time.sleep(0.01)
+        if not alive(pid):
+            sys.stderr.write("dnsq: process %d is gone\n" % pid)
+            return 1
+    sys.stderr.write("dnsq: no blocked answer for %s within %d s\n" % (name, timeout))
+    return 1
+
+
+def cmd_ask(port, name, qtype):
+    """One query; print rcode and answer count."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    qid = random.randint(0, 65535)
+    s.sendto(query(qid, name, TYPES.get(qtype, 1)), ("127.0.0.1", port))
+    try:
+        while True:
+            msg = s.recv(4096)
+            rid, rcode, an = header(msg)
+            if rid == qid:
+                print("%s %d" % (RCODES.get(rcode, "RCODE%d" % rcode), an))
+                return 0
+    except socket.timeout:
+        print("TIMEOUT 0")
+        return 1
+
+
+def cmd_ports(n):
+    """n distinct free ports."""
+    got = []
+    tries = 0
+    while len(got) < n and tries < 2000:
+        tries += 1
+        p = random.randint(15000, 32000)
+        if p in got:
+            continue
+        socks = []
+        try:
+            for typ in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                so = socket.socket(socket.AF_INET, typ)
+                socks.append(so)
+                so.bind(("127.0.0.1", p))
+            got.append(p)
+        except OSError:
+            pass
+        finally:
+            for so in socks:
+                so.close()
+    if len(got) < n:
+        return 1
+    print(" ".join(str(p) for p in got))
+    return 0
+
+
+def main():
+    a = sys.argv[1:]
+    if a and a[0] == "wait" and len(a) == 6:
+        return cmd_wait(int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]))
+    if a and a[0] == "ask" and len(a) in (3, 4):
+        return cmd_ask(int(a[1]), a[2], a[3] if len(a) == 4 else "A")
+    if a and a[0] == "ports" and len(a) == 2:
+        return cmd_ports(int(a[1]))
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
