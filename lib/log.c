@@ -60,11 +60,12 @@ struct sh_log {
 	pthread_mutex_t lock;
 	/** signals the writer: lines queued, reopen or stop asked */
 	pthread_cond_t wake;
-	/** the ring of queued bytes (owned), cap bytes */
+	/** the queue of whole lines (owned), cap bytes; swapped with
+	 * batch when the writer takes it */
 	char* ring;
 	/** capacity of the ring */
 	size_t cap;
-	/** offset of the oldest queued byte */
+	/** offset of the oldest queued byte (always 0: taken whole) */
 	size_t head;
 	/** number of queued bytes */
 	size_t used;
@@ -76,7 +77,8 @@ struct sh_log {
 	uint64_t drops_pending;
 	/** the counters */
 	struct sh_log_stats st;
-	/** the writer's batch buffer (owned), cap bytes; writer only */
+	/** the batch being written (owned), cap bytes; touched by the
+	 * writer only, outside the lock, between two swaps */
 	char* batch;
 };
 
@@ -295,26 +297,27 @@ log_check_rotate(struct sh_log* log)
 }
 
 /**
- * Take every queued byte out of the ring.  Caller holds the lock.
+ * Take every queued byte: swap the queue buffer with the writer's
+ * batch buffer, so the lock is held for a pointer swap, never for a copy
+ * of the queue.  The queue is always emptied whole, so it never wraps
+ * and its bytes start at offset 0.  Caller holds the lock.
  * @param log: the log.
- * @param out: destination of log->cap bytes.
- * @return number of bytes taken.
+ * @return number of bytes now in log->batch.
  */
 static size_t
-ring_take(struct sh_log* log, char* out)
+ring_take(struct sh_log* log)
 {
-	size_t n = log->used, first = log->cap - log->head;
-	if(first > n)
-		first = n;
-	memcpy(out, log->ring + log->head, first);
-	memcpy(out + first, log->ring, n - first);
+	size_t n = log->used;
+	char* full = log->ring;
+	log->ring = log->batch;
+	log->batch = full;
 	log->head = 0;
 	log->used = 0;
 	return n;
 }
 
 /**
- * Copy a line into the ring, which has room.  Caller holds the lock.
+ * Append a line to the queue, which has room.  Caller holds the lock.
  * @param log: the log.
  * @param line: the bytes.
  * @param len: their number.
@@ -322,12 +325,7 @@ ring_take(struct sh_log* log, char* out)
 static void
 ring_put(struct sh_log* log, const char* line, size_t len)
 {
-	size_t tail = (log->head + log->used) % log->cap;
-	size_t first = log->cap - tail;
-	if(first > len)
-		first = len;
-	memcpy(log->ring + tail, line, first);
-	memcpy(log->ring, line + first, len - first);
+	memcpy(log->ring + log->used, line, len);
 	log->used += len;
 }
 
@@ -349,7 +347,7 @@ log_wait_batch(struct sh_log* log, const struct timespec* deadline,
 	while(log->used == 0 && !log->stop && !log->reopen &&
 		!mono_passed(deadline))
 		(void)pthread_cond_timedwait(&log->wake, &log->lock, deadline);
-	*n = ring_take(log, log->batch);
+	*n = ring_take(log);
 	*reopen = log->reopen;
 	log->reopen = 0;
 	stop = log->stop;
