@@ -229,7 +229,7 @@ do_check() {
 			FAIL | XPASS | ERROR) failn=$((failn + 1)); failed+=("${trs%.trs}") ;;
 			esac
 		done < <(sed -n 's/^:test-result: *\([A-Z]*\).*/\1/p' "$trs")
-	done < <(find tests -name '*.trs' -newer "$stamp" | sort)
+	done < <(find tests bench -name '*.trs' -newer "$stamp" | sort)
 	if [ "${#failed[@]}" -gt 0 ]; then
 		step "check: logs of the failing tests"
 		for t in $(printf '%s\n' "${failed[@]}" | sort -u); do
