@@ -177,7 +177,7 @@ inet_make_zones() {
 # Uses lib.sh's file names ($T/nsd-NAME.conf, .log), so nsd_queries NAME
 # works.
 inet_nsd() {
-	local name=$1 addrs=$2 conf spec zone file pid a v6=no
+	local name=$1 addrs=$2 conf spec zone file a v6=no
 	shift 2
 	conf=$T/nsd-$name.conf
 	mkdir -p "$T/nsd-$name"
@@ -216,19 +216,7 @@ EOF
 			printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$zone" "$file"
 		done
 	} >"$conf"
-	"$NSD" -d -c "$conf" >"$T/nsd-$name.stderr" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	printf -v "NSD_PID_$name" '%s' "$pid"
-	if ! wait_until 15 _nsd_ready "$name" "$pid"; then
-		cat "$T/nsd-$name.stderr" "$T/nsd-$name.log" 2>/dev/null | tail -n 20
-		die "NSD '$name' did not come up on $addrs@53 within 15 s"
-	fi
-	if ! wait_until 15 _nsd_zones_loaded "$name" $#; then
-		tail -n 20 "$T/nsd-$name.log"
-		die "NSD '$name': $# zones configured, $(grep -c 'read with success' "$T/nsd-$name.log") loaded"
-	fi
-	info "NSD '$name' serving $# zone(s) on $addrs port 53"
+	nsd_launch "$name" "$conf" "$addrs port 53" $#
 }
 
 # Build the whole loopback internet: feeds, zones, root hints and the five

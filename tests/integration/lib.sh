@@ -253,7 +253,7 @@ c2_domains() {
 # tests/integration/zones.  Sets NSD_PORT_<NAME>; its zones become
 # stub-zones of the Unbound started later.
 start_nsd() {
-	local name=$1 port conf spec zone file pid
+	local name=$1 port conf spec zone file
 	shift
 	need_exec nsd "$NSD"
 	need_exec nsd-control "$NSD_CONTROL"
@@ -291,21 +291,29 @@ EOF
 		printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$zone" "$file" >>"$conf"
 		STUBS+=("$zone $port")
 	done
+	printf -v "NSD_PORT_$name" '%s' "$port"
+	nsd_launch "$name" "$conf" "127.0.0.1@$port" $#
+}
+
+# Start NSD NAME from its written CONF and wait until it answers its
+# control socket and has loaded all NZONES zones; WHERE names its
+# address in messages.
+nsd_launch() {
+	local name=$1 conf=$2 where=$3 nzones=$4 pid
 	"$NSD" -d -c "$conf" >"$T/nsd-$name.stderr" 2>&1 &
 	pid=$!
 	PIDS+=("$pid")
 	printf -v "NSD_PID_$name" '%s' "$pid"
-	printf -v "NSD_PORT_$name" '%s' "$port"
 	if ! wait_until 15 _nsd_ready "$name" "$pid"; then
 		cat "$T/nsd-$name.stderr" "$T/nsd-$name.log" 2>/dev/null | tail -n 20
-		die "NSD '$name' did not come up on 127.0.0.1@$port within 15 s"
+		die "NSD '$name' did not come up on $where within 15 s"
 	fi
 	# Every configured zone must be loaded, or the answers would lie.
-	if ! wait_until 15 _nsd_zones_loaded "$name" $#; then
+	if ! wait_until 15 _nsd_zones_loaded "$name" "$nzones"; then
 		tail -n 20 "$T/nsd-$name.log"
-		die "NSD '$name': $# zones configured, $(grep -c 'read with success' "$T/nsd-$name.log") loaded"
+		die "NSD '$name': $nzones zones configured, $(grep -c 'read with success' "$T/nsd-$name.log") loaded"
 	fi
-	info "NSD '$name' serving $# zone(s) on 127.0.0.1@$port"
+	info "NSD '$name' serving $nzones zone(s) on $where"
 }
 
 # True when NSD NAME (pid PID) answers its control socket.
