@@ -1,5 +1,5 @@
 /*
- * tools/report.h - declarations shared by the files of `sinkholectl report`.
+ * report/report.h - declarations shared by the files of `sinkholectl report`.
  *
  * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
  */

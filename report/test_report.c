@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
-#include "../../tools/report.h"
+#include "report.h"
 
 /** The README's example line. */
 static const char good_line[] =
