@@ -123,9 +123,9 @@ find_tools() {
 		command -v "$c" >/dev/null 2>&1 || b_die "required command '$c' is not installed"
 	done
 	: "${CC:=cc}"
-	CORE_CFLAGS="$(make_var YAML_CFLAGS) $(make_var LDNS_CFLAGS) $(make_var URCU_CFLAGS)"
-	CORE_LIBS="$(make_var YAML_LIBS) $(make_var LDNS_LIBS) $(make_var URCU_LIBS)"
-	[ -n "${CORE_LIBS// /}" ] || CORE_LIBS="-lyaml -lldns -lurcu-bp -lurcu-common"
+	CORE_CFLAGS="$(make_var YAML_CFLAGS) $(make_var LDNS_CFLAGS)"
+	CORE_LIBS="$(make_var YAML_LIBS) $(make_var LDNS_LIBS)"
+	[ -n "${CORE_LIBS// /}" ] || CORE_LIBS="-lyaml -lldns"
 }
 
 # Build the module (make sinkhole.la) and the C helpers into $WORK/bin.

@@ -748,13 +748,25 @@ void sh_snapshot_free(struct sh_snapshot* snap);
 
 /**
  * Enter a read-side critical section: the snapshot read inside stays
- * valid until sh_snapshot_read_unlock.  Never blocks; may nest.
- * Callable from any thread, registered or not (urcu-bp).
+ * valid until sh_snapshot_read_unlock.  Wait-free; may nest.  Callable
+ * from any thread, with no registration; a thread's first call claims
+ * it a reader slot, remembered in thread-local storage that needs no
+ * destructor (nothing runs at thread exit).
  */
 void sh_snapshot_read_lock(void);
 
 /** Leave a read-side critical section. */
 void sh_snapshot_read_unlock(void);
+
+/**
+ * Start a new reader generation: every reader slot is free again and
+ * every thread claims one anew at its next outermost read lock.  Call
+ * when the reading threads may have been replaced (the module does in
+ * init: Unbound starts new worker threads at each reload), so the slots
+ * of threads that exited are reused.  Safe at any time, also while
+ * readers are inside a section.
+ */
+void sh_snapshot_readers_reclaim(void);
 
 /**
  * The published snapshot.  Call inside a read-side critical section.

@@ -224,6 +224,9 @@ init(struct module_env* env, int id)
 		return 0;
 	}
 	me->started = time(NULL);
+	/* the worker threads of a previous load are gone: reuse their
+	 * reader slots (when the module stayed mapped across the reload) */
+	sh_snapshot_readers_reclaim();
 	/* Each reload allocates and frees multi-megabyte blocks (parsed
 	 * feeds, set tables).  glibc raises its mmap threshold after such a
 	 * free, moving later large blocks into the heap, where they
