@@ -78,6 +78,10 @@ struct sh_diag_msg {
 	unsigned column;
 	/** the message, without file and position; never NULL */
 	const char* text;
+	/** 1 for a mapping note: what a feed reader took from a file in
+	 * another format, or left out and why (sinkholectl lint prints
+	 * them; the module logs them only at verbosity 3); 0 otherwise */
+	int mapping;
 };
 
 /**
@@ -233,6 +237,35 @@ void sh_limits_default(struct sh_limits* lim);
 /** Indicator flag: an allow-list entry. */
 #define SH_IND_ALLOW 0x02
 
+/**
+ * The rule or object an indicator was taken from, in a feed converted
+ * from another format (a Sigma rule, a STIX indicator).  Logged as
+ * rule.uuid and rule.description.  Owned by its sh_feed.
+ */
+struct sh_source {
+	/** the rule's id (Sigma id, STIX id), or NULL */
+	char* id;
+	/** the rule's title (Sigma title, STIX name), or NULL */
+	char* title;
+};
+
+/**
+ * Sinkhole addresses of one indicator, overriding the configuration's
+ * for that indicator (RPZ local data: "name A 192.0.2.1").  A query of
+ * a type the indicator has no address for gets NODATA.  Owned by its
+ * sh_feed.
+ */
+struct sh_ind_addr {
+	/** 1 when ipv4 is set */
+	uint8_t have4;
+	/** 1 when ipv6 is set */
+	uint8_t have6;
+	/** IPv4 address, network order */
+	uint8_t ipv4[4];
+	/** IPv6 address, network order */
+	uint8_t ipv6[16];
+};
+
 /** One indicator of a feed, as loaded.  Owned by its sh_feed. */
 struct sh_indicator {
 	/** canonical wire name */
@@ -255,6 +288,11 @@ struct sh_indicator {
 	char* comment;
 	/** tags, NULL-terminated array, or NULL */
 	char** tags;
+	/** own sinkhole addresses (malloced, freed with the feed), or NULL
+	 * for the configuration's */
+	struct sh_ind_addr* addr;
+	/** the rule it came from (one of feed->sources), or NULL */
+	const struct sh_source* src;
 };
 
 /**
@@ -290,11 +328,26 @@ struct sh_feed {
 	size_t num_ind;
 	/** how many indicators were skipped because they expired */
 	size_t num_expired;
+	/** the format the file was read as: "native", "sigma", "stix",
+	 * "rpz" or "list" (static string) */
+	const char* format;
+	/** rules the indicators came from, NULL-terminated array of
+	 * malloced sources, or NULL */
+	struct sh_source** sources;
+	/** items of the file that were not taken (not a host name, an
+	 * unsupported modifier or trigger, revoked), counted by readers of
+	 * other formats */
+	size_t num_skipped;
 };
 
 /**
- * Parse one YAML feed file.  The whole file is refused on any error;
- * diagnostics carry file:line:column.  Expired indicators (expires at
+ * Parse one feed file, in any supported format: the native YAML feed,
+ * a Sigma rule file, a STIX 2.1 bundle, an RPZ zone, a plain list or
+ * hosts file.  The format is recognised by content, with the file name
+ * extension as a hint (see sh_feed_format_detect).  The whole file is
+ * refused on any error; diagnostics carry file:line:column.  Readers of
+ * other formats report what they took and what they left out, and why,
+ * as notes with the mapping flag set.  Expired indicators (expires at
  * or before now) are left out and counted, with a note per indicator.
  * @param path: file to read.
  * @param lim: limits, or NULL for the defaults.
@@ -318,14 +371,35 @@ struct sh_feed* sh_feed_parse(const char* name, const char* data,
 	size_t len, const struct sh_limits* lim, time_t now,
 	sh_diag_fn diag, void* arg);
 
+/**
+ * Which format a feed file is in, by content, with the extension of
+ * name as a hint when the content does not tell.
+ * @param name: file name (for its extension), or NULL.
+ * @param data: the contents.
+ * @param len: their length.
+ * @return "native", "sigma", "stix", "rpz" or "list" (static).
+ */
+const char* sh_feed_format_detect(const char* name, const char* data,
+	size_t len);
+
+/**
+ * Whether a directory entry names a feed file the loaders read: not a
+ * dotfile, an editor's backup (~), swap (.swp) or temporary (.tmp)
+ * file, and ending in .yaml, .yml (native, Sigma, STIX in YAML), .json
+ * (STIX), .rpz, .zone (RPZ), .txt, .hosts or .list (plain lists).
+ * @param name: the entry name.
+ * @return 1 if it is a feed file.
+ */
+int sh_feed_file_wanted(const char* name);
+
 /** Take a reference to a feed.  @return feed. */
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
 /** Drop a reference to a feed; frees it at zero.  NULL is fine. */
 void sh_feed_unref(struct sh_feed* feed);
 
 /**
- * Load every feed file (*.yaml, *.yml, not starting with '.') in a
- * directory, in name order.  A file that fails is reported and skipped;
+ * Load every feed file (sh_feed_file_wanted) in a directory, in name
+ * order.  A file that fails is reported and skipped;
  * the others are loaded.
  * @param dir: directory.
  * @param lim: limits, or NULL.

@@ -51,25 +51,35 @@ sh_diag_format(const struct sh_diag_msg* msg, char* buf, size_t len)
 }
 
 void
-sh_diag_emit(sh_diag_fn diag, void* arg, enum sh_severity sev,
-	const char* file, unsigned line, unsigned column,
-	const char* fmt, ...)
+sh_diag_vemit(sh_diag_fn diag, void* arg, enum sh_severity sev, int mapping,
+	const char* file, unsigned line, unsigned column, const char* fmt,
+	va_list ap)
 {
 	char text[DIAG_TEXT_MAX];
 	struct sh_diag_msg msg;
-	va_list ap;
 
 	if(!diag)
 		return;
-	va_start(ap, fmt);
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	msg.severity = sev;
 	msg.file = file ? file : "-";
 	msg.line = line;
 	msg.column = line ? column : 0;
 	msg.text = text;
+	msg.mapping = mapping;
 	(*diag)(arg, &msg);
+}
+
+void
+sh_diag_emit(sh_diag_fn diag, void* arg, enum sh_severity sev,
+	const char* file, unsigned line, unsigned column,
+	const char* fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sh_diag_vemit(diag, arg, sev, 0, file, line, column, fmt, ap);
+	va_end(ap);
 }
 
 char*

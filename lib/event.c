@@ -415,7 +415,14 @@ ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
 	/* the indicator's own confidence, else its feed's default */
 	int confidence = (ev->ind && ev->ind->confidence >= 0) ?
 		ev->ind->confidence : (feed ? feed->default_confidence : -1);
+	const struct sh_source* src = ev->ind ? ev->ind->src : NULL;
 	jb_kstr(b, ",\"rule\":{\"name\":", ind);
+	/* the rule a converted indicator came from: a Sigma rule's id and
+	 * title, a STIX indicator's id and name */
+	if(src && src->id)
+		jb_kstr(b, ",\"uuid\":", src->id);
+	if(src && src->title)
+		jb_kstr(b, ",\"description\":", src->title);
 	if(feed && feed->id)
 		jb_kstr(b, ",\"ruleset\":", feed->id);
 	if(feed && feed->references && feed->references[0])

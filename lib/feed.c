@@ -6,19 +6,17 @@
 
 /**
  * \file
- * Reads an indicator feed file (format in README.md) into a struct
- * sh_feed.  The file is streamed through the yamlread.h reader, so a
- * feed of a million indicators is never held as a YAML tree.  Every
- * error of a file is reported before it is refused.
- *
- * Memory: while loading, names are appended to one growing byte arena
- * and the indicators to one growing array.  At the end the array is
- * resized to hold exactly the indicators followed by all their names, so
- * feed->ind is a single allocation that also owns every ind[i].name;
- * nothing is malloced per indicator except comments and tags, and only
- * when a file gives them.
+ * The native feed format (README.md "Feed format"): one reader among
+ * the formats of lib/formats/, and the loader's file and directory
+ * functions.  The file is streamed through the yamlread.h reader, so a
+ * feed of a million indicators is never held as a YAML tree, and every
+ * indicator goes to the feed builder (formats/build.c), which owns the
+ * memory layout and the rules every format shares.  Every error of a
+ * file is reported before it is refused.
  */
 #include "yamlread.h"
+#include "formats/formats.h"
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,9 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <ldns/sha2.h>
-
-/** Longest feed id. */
-#define FEED_ID_MAX 64
 
 /** Keys of the top level of a feed file. */
 enum { TOP_FEED, TOP_INDICATORS, TOP_ALLOW };
@@ -58,40 +53,42 @@ static const struct sh_yaml_keys df_keys = { "the 'defaults' section",
 
 /** Keys of an indicator. */
 enum { IN_DOMAIN, IN_EXACT, IN_ACTION, IN_FIRST_SEEN, IN_EXPIRES,
-	IN_CONFIDENCE, IN_TAGS, IN_COMMENT };
+	IN_CONFIDENCE, IN_TAGS, IN_COMMENT, IN_ADDRESSES, IN_RULE };
 /** Their names. */
 static const char* const in_names[] = { "domain", "exact", "action",
-	"first_seen", "expires", "confidence", "tags", "comment" };
+	"first_seen", "expires", "confidence", "tags", "comment", "addresses",
+	"rule" };
 /** An indicator. */
-static const struct sh_yaml_keys in_keys = { "an indicator", in_names, 8 };
+static const struct sh_yaml_keys in_keys = { "an indicator", in_names, 10 };
+
+/** Keys of an indicator's rule. */
+enum { RU_ID, RU_TITLE };
+/** Their names. */
+static const char* const ru_names[] = { "id", "title" };
+/** The rule of an indicator. */
+static const struct sh_yaml_keys ru_keys = { "the 'rule' of an indicator",
+	ru_names, 2 };
 
 /** Names of the keys of an allow entry. */
 static const char* const al_names[] = { "domain", "exact", "comment",
-	"tags" };
+	"tags", "rule" };
 /** An allow entry. */
 static const struct sh_yaml_keys al_keys = { "an allow entry", al_names,
-	4 };
+	5 };
 /** Index of each allow entry key among the indicator keys. */
-static const int al_to_in[] = { IN_DOMAIN, IN_EXACT, IN_COMMENT, IN_TAGS };
+static const int al_to_in[] = { IN_DOMAIN, IN_EXACT, IN_COMMENT, IN_TAGS,
+	IN_RULE };
 
 /** State of one feed being loaded. */
 struct feed_load {
 	/** the YAML reader */
 	struct sh_yaml y;
-	/** the feed being filled; ind[i].name stays NULL until the end */
+	/** the feed builder */
+	struct sh_fb* fb;
+	/** the feed being filled (fb->feed) */
 	struct sh_feed* feed;
-	/** the current time, for expiry */
-	time_t now;
-	/** indicators allocated in feed->ind */
-	size_t cap;
-	/** the name arena: names of feed->ind, back to back, in order */
-	uint8_t* names;
-	/** bytes used in names */
-	size_t names_len;
-	/** bytes allocated for names */
-	size_t names_cap;
-	/** entries seen in the file, expired ones included */
-	size_t seen;
+	/** the source of the previous indicator with a rule, for reuse */
+	const struct sh_source* last_src;
 };
 
 /** One entry being read, before it is stored. */
@@ -111,82 +108,6 @@ sh_limits_default(struct sh_limits* lim)
 	lim->max_depth = 16;
 	lim->max_indicators = 2000000;
 	lim->max_scalar_bytes = 4096;
-}
-
-struct sh_feed*
-sh_feed_ref(struct sh_feed* feed)
-{
-	/* atomic: a reload thread and resolver threads may hold the
-	 * same feed through different sets */
-	if(feed)
-		__atomic_add_fetch(&feed->refs, 1, __ATOMIC_RELAXED);
-	return feed;
-}
-
-void
-sh_feed_unref(struct sh_feed* feed)
-{
-	size_t i;
-
-	if(!feed || __atomic_sub_fetch(&feed->refs, 1, __ATOMIC_ACQ_REL) > 0)
-		return;
-	for(i = 0; i < feed->num_ind; i++) {
-		free(feed->ind[i].comment);
-		sh_strv_free(feed->ind[i].tags);
-	}
-	free(feed->ind); /* also holds the names */
-	free(feed->path);
-	free(feed->id);
-	free(feed->description);
-	sh_strv_free(feed->references);
-	free(feed->version);
-	free(feed);
-}
-
-/**
- * Whether a feed id is valid: [a-z0-9][a-z0-9._-]{0,63}.
- * @param id: the id.
- * @return 1 if valid.
- */
-static int
-feed_id_valid(const char* id)
-{
-	size_t i;
-
-	if(!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= '0' && id[0] <= '9')))
-		return 0;
-	for(i = 1; id[i]; i++) {
-		char c = id[i];
-		if(i >= FEED_ID_MAX)
-			return 0;
-		if(!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-			|| c == '.' || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-/**
- * Whether a reference is an http:// or https:// URL without spaces.
- * @param url: the reference.
- * @return 1 if acceptable.
- */
-static int
-feed_url_valid(const char* url)
-{
-	size_t i, skip;
-
-	if(strncmp(url, "https://", 8) == 0)
-		skip = 8;
-	else if(strncmp(url, "http://", 7) == 0)
-		skip = 7;
-	else	return 0;
-	if(url[skip] == 0 || url[skip] == '/')
-		return 0;
-	for(i = skip; url[i]; i++)
-		if((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
-			return 0;
-	return 1;
 }
 
 /**
@@ -276,7 +197,7 @@ feed_references(struct feed_load* L)
 			ok = 0;
 			continue;
 		}
-		if(!feed_url_valid(url)) {
+		if(!sh_fb_url_valid(url)) {
 			sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "reference "
 				"'%s' must be an http:// or https:// URL",
 				sh_yaml_quote(url, strlen(url), q));
@@ -338,7 +259,7 @@ feed_section(struct feed_load* L)
 		switch(k) {
 		case FD_ID:
 			if(sh_yaml_string(&L->y, "id", &f->id, &at)
-				&& !feed_id_valid(f->id))
+				&& !sh_fb_id_valid(f->id))
 				sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "feed "
 					"id '%s' is not valid: use 1 to 64 "
 					"lower-case letters, digits, '.', '_' or "
@@ -375,42 +296,107 @@ feed_section(struct feed_load* L)
 static int
 feed_domain(struct feed_load* L, struct feed_entry* e, int allow)
 {
-	const char* what = allow ? "an allow entry" : "an indicator";
 	struct sh_yaml_scalar s;
-	const char* err = NULL;
-	char q[SH_YAML_QUOTE_MAX];
 	size_t len;
 
 	if(!sh_yaml_scalar(&L->y, "domain", &s))
 		return 0;
-	if(s.len == 0 || strlen(s.text) != s.len) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "%s", s.len == 0 ?
-			"'domain' must not be empty" : "domain name contains "
-			"a NUL character");
+	if(s.len == 0) {
+		sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "'domain' must "
+			"not be empty");
 		return 0;
 	}
-	if((len = sh_name_from_text(s.text, e->wire, &err)) == 0) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "invalid domain "
-			"name '%s': %s", sh_yaml_quote(s.text, s.len, q), err);
+	if((len = sh_fb_name(L->fb, s.text, s.len, s.mark.line,
+		s.mark.column, allow, SH_SEV_ERROR, e->wire)) == 0)
 		return 0;
-	}
-	if(len == 1) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "the root domain "
-			"cannot be %s", what);
-		return 0;
-	}
-	if(sh_name_labels(e->wire) == 1) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "'%s' is a "
-			"top-level domain; a whole TLD cannot be %s",
-			sh_yaml_quote(s.text, s.len, q), what);
-		return 0;
-	}
 	if(e->wire[0] == 1 && e->wire[1] == '*')
 		sh_yaml_report(&L->y, SH_SEV_WARNING, &s.mark, "'*' is matched "
 			"as a literal label here; a name without 'exact: true' "
 			"already covers all its subdomains");
 	e->ind.namelen = len;
 	return 1;
+}
+
+/**
+ * Read the addresses of an indicator: a sequence of at most one IPv4
+ * and one IPv6 address, its own sinkhole answers.
+ * @param L: the load state.
+ * @param ind: the indicator; ind->addr is set.
+ * @return 1 on success, 0 on error (reported).
+ */
+static int
+feed_addresses(struct feed_load* L, struct sh_indicator* ind)
+{
+	struct sh_yaml_scalar s;
+	char q[SH_YAML_QUOTE_MAX];
+	int ok = 1;
+
+	if(!sh_yaml_seq_begin(&L->y, "addresses"))
+		return 0;
+	if(!ind->addr && !(ind->addr = calloc(1, sizeof(*ind->addr)))) {
+		sh_yaml_report(&L->y, SH_SEV_ERROR, NULL, "out of memory");
+		sh_yaml_abort(&L->y);
+		return 0;
+	}
+	while(sh_yaml_seq_next(&L->y)) {
+		if(!sh_yaml_scalar(&L->y, "addresses", &s)) {
+			ok = 0;
+			continue;
+		}
+		if(!ind->addr->have4 && inet_pton(AF_INET, s.text,
+			ind->addr->ipv4) == 1)
+			ind->addr->have4 = 1;
+		else if(!ind->addr->have6 && inet_pton(AF_INET6, s.text,
+			ind->addr->ipv6) == 1)
+			ind->addr->have6 = 1;
+		else {
+			sh_yaml_report(&L->y, SH_SEV_ERROR, &s.mark, "'%s' is "
+				"not an IPv4 or IPv6 address, or the second of "
+				"its family: give at most one of each",
+				sh_yaml_quote(s.text, s.len, q));
+			ok = 0;
+		}
+	}
+	if(ok && !ind->addr->have4 && !ind->addr->have6) {
+		free(ind->addr);
+		ind->addr = NULL;
+	}
+	return ok;
+}
+
+/**
+ * Read the rule of an indicator: the id and title of the rule it was
+ * converted from (sinkholectl convert writes them), logged as rule.uuid
+ * and rule.description.
+ * @param L: the load state.
+ * @param ind: the indicator; ind->src is set.
+ * @return 1 on success, 0 on error (reported).
+ */
+static int
+feed_rule(struct feed_load* L, struct sh_indicator* ind)
+{
+	struct sh_yaml_map m;
+	char* v[2] = { NULL, NULL };
+	int k, ok = 1;
+
+	if(!sh_yaml_map_begin(&L->y, "rule", &ru_keys, &m))
+		return 0;
+	while(sh_yaml_map_next(&L->y, &m, &k, NULL))
+		if(!sh_yaml_string(&L->y, ru_names[k], &v[k], NULL))
+			ok = 0;
+	if(ok && (v[0] || v[1])) {
+		const struct sh_source* p = L->last_src;
+		if(p && ((!p->id && !v[0]) || (p->id && v[0]
+			&& strcmp(p->id, v[0]) == 0)) && ((!p->title && !v[1])
+			|| (p->title && v[1] && strcmp(p->title, v[1]) == 0)))
+			ind->src = p;
+		else if((ind->src = sh_fb_source(L->fb, v[0], v[1])) == NULL)
+			sh_yaml_abort(&L->y);
+		L->last_src = ind->src;
+	}
+	free(v[0]);
+	free(v[1]);
+	return ok && (ind->src || !(v[0] || v[1]));
 }
 
 /**
@@ -452,6 +438,10 @@ feed_entry_key(struct feed_load* L, struct feed_entry* e, int k, int allow)
 		return feed_confidence(L, &ind->confidence);
 	case IN_TAGS:
 		return sh_yaml_strv(&L->y, "tags", &ind->tags);
+	case IN_ADDRESSES:
+		return feed_addresses(L, ind);
+	case IN_RULE:
+		return feed_rule(L, ind);
 	default:
 		return sh_yaml_string(&L->y, "comment", &ind->comment, NULL);
 	}
@@ -487,73 +477,22 @@ feed_entry_map(struct feed_load* L, struct feed_entry* e, int allow)
 }
 
 /**
- * Make room for one more indicator and its name.
+ * Hand a finished entry to the builder, or drop it when it had errors.
  * @param L: the load state.
- * @param namelen: length of the name to add.
- * @return 1 on success, 0 when out of memory.
- */
-static int
-feed_grow(struct feed_load* L, size_t namelen)
-{
-	struct sh_feed* f = L->feed;
-
-	if(f->num_ind == L->cap) {
-		size_t ncap = L->cap ? L->cap * 2 : 64;
-		struct sh_indicator* n = realloc(f->ind, ncap * sizeof(*n));
-		if(!n)
-			return 0;
-		f->ind = n;
-		L->cap = ncap;
-	}
-	if(L->names_len + namelen > L->names_cap) {
-		size_t ncap = L->names_cap ? L->names_cap * 2 : 4096;
-		uint8_t* n;
-		while(ncap < L->names_len + namelen)
-			ncap *= 2;
-		n = realloc(L->names, ncap);
-		if(!n)
-			return 0;
-		L->names = n;
-		L->names_cap = ncap;
-	}
-	return 1;
-}
-
-/**
- * Store a finished entry in the feed, or drop it when it had errors or
- * has expired (with a note).
- * @param L: the load state.
- * @param e: the entry; its comment and tags move to the feed or are
- *	freed.
+ * @param e: the entry; its comment, tags and addresses move to the
+ *	feed or are freed.
  */
 static void
 feed_store(struct feed_load* L, struct feed_entry* e)
 {
-	struct sh_yaml_mark at;
-	char text[SH_NAME_TEXT_MAX];
-
-	at.line = e->ind.line;
-	at.column = e->ind.column;
-	if(e->ok && e->ind.expires != 0 && e->ind.expires <= L->now) {
-		(void)sh_name_to_text(e->wire, text, sizeof(text));
-		sh_yaml_report(&L->y, SH_SEV_NOTE, &at, "'%s' expired; "
-			"skipped", text);
-		L->feed->num_expired++;
-		e->ok = 0;
-	}
-	if(e->ok && !feed_grow(L, e->ind.namelen)) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "out of memory");
-		sh_yaml_abort(&L->y);
-		e->ok = 0;
-	}
 	if(!e->ok) {
 		free(e->ind.comment);
 		sh_strv_free(e->ind.tags);
+		free(e->ind.addr);
 		return;
 	}
-	memcpy(L->names + L->names_len, e->wire, e->ind.namelen);
-	L->names_len += e->ind.namelen;
-	L->feed->ind[L->feed->num_ind++] = e->ind;
+	if(!sh_fb_add_wire(L->fb, &e->ind, e->wire, e->ind.namelen))
+		sh_yaml_abort(&L->y);
 }
 
 /**
@@ -568,21 +507,11 @@ feed_entry(struct feed_load* L, int allow)
 	struct sh_yaml_mark at;
 	enum sh_yaml_kind kind = sh_yaml_peek(&L->y, &at);
 
-	memset(&e.ind, 0, sizeof(e.ind));
-	e.ind.confidence = -1;
-	e.ind.line = at.line;
-	e.ind.column = at.column;
+	sh_fb_ind_init(&e.ind, at.line, at.column, allow);
 	e.ok = 1;
-	if(++L->seen > L->y.lim.max_indicators) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "the feed has more "
-			"than %zu indicators and allow entries "
-			"(max_indicators)", L->y.lim.max_indicators);
+	if(!sh_fb_count(L->fb, at.line, at.column)) {
 		sh_yaml_abort(&L->y);
 		return;
-	}
-	if(allow) {
-		e.ind.flags = SH_IND_ALLOW;
-		e.ind.action = SH_ACTION_ALLOW;
 	}
 	if(kind == SH_YAML_SCALAR)
 		e.ok = feed_domain(L, &e, allow);
@@ -635,207 +564,24 @@ feed_walk(struct feed_load* L)
 		(void)sh_yaml_finish(&L->y);
 }
 
-/**
- * Move the names behind the indicators, in one allocation, and point
- * every indicator at its name.
- * @param L: the load state; the arena is freed.
- * @return 1 on success, 0 when out of memory.
- */
-static int
-feed_finish_names(struct feed_load* L)
-{
-	struct sh_feed* f = L->feed;
-	size_t i, off = 0, isz = f->num_ind * sizeof(struct sh_indicator);
-	struct sh_indicator* n;
-	uint8_t* base;
-
-	if(f->num_ind == 0) {
-		free(f->ind);
-		f->ind = NULL;
-		return 1;
-	}
-	n = realloc(f->ind, isz + L->names_len);
-	if(!n)
-		return 0;
-	f->ind = n;
-	L->cap = f->num_ind;
-	base = (uint8_t*)n + isz;
-	memcpy(base, L->names, L->names_len);
-	free(L->names);
-	L->names = NULL;
-	for(i = 0; i < f->num_ind; i++) {
-		n[i].name = base + off;
-		off += n[i].namelen;
-	}
-	return 1;
-}
-
-/**
- * Hash of an indicator's name and exact flag, for duplicate detection.
- * @param ind: the indicator.
- * @return the hash.
- */
-static uint64_t
-feed_ind_hash(const struct sh_indicator* ind)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for(i = 0; i < ind->namelen; i++)
-		h = (h ^ ind->name[i]) * 0x100000001b3ULL;
-	h ^= (uint64_t)(ind->flags & SH_IND_EXACT);
-	return h ^ (h >> 29);
-}
-
-/**
- * Report a second entry for the same name and exact flag.
- * @param L: the load state.
- * @param first: the earlier entry.
- * @param dup: the later entry.
- */
-static void
-feed_report_dup(struct feed_load* L, const struct sh_indicator* first,
-	const struct sh_indicator* dup)
-{
-	struct sh_yaml_mark at;
-	char text[SH_NAME_TEXT_MAX];
-
-	at.line = dup->line;
-	at.column = dup->column;
-	(void)sh_name_to_text(dup->name, text, sizeof(text));
-	if((first->flags & SH_IND_ALLOW) == (dup->flags & SH_IND_ALLOW))
-		sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "duplicate %s '%s', "
-			"first at line %u", (dup->flags & SH_IND_ALLOW) ?
-			"allow entry" : "indicator", text, first->line);
-	else	sh_yaml_report(&L->y, SH_SEV_ERROR, &at, "'%s' is both an "
-			"indicator and an allow entry, first at line %u", text,
-			first->line);
-}
-
-/**
- * Find entries with the same name and exact flag, within a list and
- * between the indicators and the allow list, and report them.
- * @param L: the load state, with names finished.
- * @return 1 if the check ran, 0 when out of memory (reported).
- */
-static int
-feed_check_dups(struct feed_load* L)
-{
-	const struct sh_feed* f = L->feed;
-	size_t cap = 16, mask, i, j;
-	uint64_t* slot; /* high half: hash tag; low half: index + 1 */
-	uint64_t h, tag;
-
-	while(cap < f->num_ind * 2)
-		cap *= 2;
-	mask = cap - 1;
-	if(!(slot = calloc(cap, sizeof(*slot)))) {
-		sh_yaml_report(&L->y, SH_SEV_ERROR, NULL, "out of memory");
-		return 0;
-	}
-	for(i = 0; i < f->num_ind; i++) {
-		const struct sh_indicator* a = &f->ind[i];
-		const struct sh_indicator* b = NULL;
-		h = feed_ind_hash(a);
-		tag = h & 0xffffffff00000000ULL;
-		for(j = h & mask; slot[j]; j = (j + 1) & mask) {
-			if((slot[j] & 0xffffffff00000000ULL) != tag)
-				continue;
-			b = &f->ind[(slot[j] & 0xffffffffULL) - 1];
-			if(a->namelen == b->namelen && ((a->flags ^ b->flags)
-				& SH_IND_EXACT) == 0 && memcmp(a->name,
-				b->name, a->namelen) == 0)
-				break;
-			b = NULL;
-		}
-		if(b)
-			feed_report_dup(L, b, a);
-		else	slot[j] = tag | (uint64_t)(i + 1);
-	}
-	free(slot);
-	return 1;
-}
-
-/**
- * Compute the SHA-256 of the file as lower-case hex.
- * @param data: the bytes.
- * @param len: their number.
- * @param hex: destination of 65 bytes.
- */
-static void
-feed_sha256(const char* data, size_t len, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
-	ldns_sha256_CTX ctx;
-	size_t i;
-
-	ldns_sha256_init(&ctx);
-	ldns_sha256_update(&ctx, (const uint8_t*)data, len);
-	ldns_sha256_final(d, &ctx);
-	for(i = 0; i < sizeof(d); i++) {
-		hex[2*i] = digits[d[i] >> 4];
-		hex[2*i + 1] = digits[d[i] & 0xf];
-	}
-	hex[64] = 0;
-}
-
-/**
- * Allocate an empty feed with one reference.
- * @param name: its path.
- * @param now: load time.
- * @return the feed, or NULL when out of memory.
- */
-static struct sh_feed*
-feed_new(const char* name, time_t now)
-{
-	struct sh_feed* f = calloc(1, sizeof(*f));
-
-	if(!f)
-		return NULL;
-	f->refs = 1;
-	f->default_action = SH_ACTION_INHERIT;
-	f->default_confidence = -1;
-	f->loaded_at = now;
-	if(!(f->path = sh_strdup(name))) {
-		free(f);
-		return NULL;
-	}
-	return f;
-}
-
-struct sh_feed*
-sh_feed_parse(const char* name, const char* data, size_t len,
-	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
+int
+sh_read_native(struct sh_fb* fb, const char* data, size_t len)
 {
 	struct feed_load L;
+	int ok;
 
 	memset(&L, 0, sizeof(L));
-	name = name ? name : "-";
-	L.now = now;
-	if(!(L.feed = feed_new(name, now))) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, name, 0, 0,
-			"out of memory");
-		return NULL;
-	}
-	if(sh_yaml_open(&L.y, name, data, len, lim, diag, arg))
+	L.fb = fb;
+	L.feed = fb->feed;
+	if(sh_yaml_open(&L.y, fb->file, data, len, &fb->lim, fb->diag,
+		fb->arg))
 		feed_walk(&L);
-	/* duplicates are looked for even after other errors, so that one
-	 * run reports everything; not after a fatal error */
-	if(!sh_yaml_fatal(&L.y)) {
-		if(!feed_finish_names(&L))
-			sh_yaml_report(&L.y, SH_SEV_ERROR, NULL,
-				"out of memory");
-		else	(void)feed_check_dups(&L);
-	}
-	feed_sha256(data, len, L.feed->sha256);
+	ok = sh_yaml_errors(&L.y) == 0;
+	/* a fatal reader error leaves the builder's names unfinished */
+	if(sh_yaml_fatal(&L.y))
+		fb->fatal = 1;
 	sh_yaml_close(&L.y);
-	free(L.names);
-	if(sh_yaml_errors(&L.y) != 0) {
-		sh_feed_unref(L.feed);
-		return NULL;
-	}
-	return L.feed;
+	return ok;
 }
 
 /**
@@ -923,26 +669,6 @@ sh_feed_load(const char* path, const struct sh_limits* lim, time_t now,
 }
 
 /**
- * Whether a directory entry names a feed file: *.yaml or *.yml, not a
- * dotfile, not an editor's backup, swap or temporary file.
- * @param name: the entry name.
- * @return 1 if it is to be loaded.
- */
-static int
-feed_file_wanted(const char* name)
-{
-	size_t n = strlen(name);
-
-	if(n == 0 || name[0] == '.' || name[n - 1] == '~')
-		return 0;
-	if((n >= 4 && (strcmp(name + n - 4, ".swp") == 0
-		|| strcmp(name + n - 4, ".tmp") == 0)))
-		return 0;
-	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0)
-		|| (n > 4 && strcmp(name + n - 4, ".yml") == 0);
-}
-
-/**
  * qsort comparison of two file names, byte order.
  * @param a: pointer to a char*.
  * @param b: pointer to a char*.
@@ -980,7 +706,7 @@ feed_list_dir(const char* dir, char*** names, size_t* num, sh_diag_fn diag,
 		return 0;
 	}
 	while((de = readdir(d)) != NULL) {
-		if(!feed_file_wanted(de->d_name))
+		if(!sh_feed_file_wanted(de->d_name))
 			continue;
 		if(!(nv = realloc(v, (n + 2) * sizeof(char*))))
 			goto oom;

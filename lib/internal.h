@@ -38,6 +38,22 @@ void sh_diag_emit(sh_diag_fn diag, void* arg, enum sh_severity sev,
 	const char* fmt, ...) SH_PRINTF(7, 8);
 
 /**
+ * sh_diag_emit with a va_list, and the mapping flag of the message.
+ * @param diag: callback, may be NULL.
+ * @param arg: its argument.
+ * @param sev: severity.
+ * @param mapping: 1 for a mapping note (struct sh_diag_msg).
+ * @param file: file name, NULL for "-".
+ * @param line: 1-based line or 0.
+ * @param column: 1-based column or 0.
+ * @param fmt: printf format of the text.
+ * @param ap: its arguments.
+ */
+void sh_diag_vemit(sh_diag_fn diag, void* arg, enum sh_severity sev,
+	int mapping, const char* file, unsigned line, unsigned column,
+	const char* fmt, va_list ap) SH_PRINTF(8, 0);
+
+/**
  * strdup that reports nothing; NULL in gives NULL out.
  * @param s: string or NULL.
  * @return malloced copy (caller frees) or NULL (also on out of memory).

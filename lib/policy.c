@@ -25,24 +25,30 @@
 
 /**
  * Plan for the sinkhole action: an address for A (and ANY) and AAAA,
- * NODATA with the SOA for every other type.
+ * NODATA with the SOA for every other type.  The addresses are the
+ * indicator's own when it has them (RPZ local data), and then a type it
+ * has no address for gets NODATA too; else the configuration's.
  * @param cfg: configuration with the addresses.
+ * @param ia: the indicator's own addresses, or NULL.
  * @param qtype: the query type.
  * @param plan: plan to complete; rcode, aa, soa owner and ttl are set.
  */
 static void
-plan_sinkhole(const struct sh_config* cfg, uint16_t qtype,
-	struct sh_answer_plan* plan)
+plan_sinkhole(const struct sh_config* cfg, const struct sh_ind_addr* ia,
+	uint16_t qtype, struct sh_answer_plan* plan)
 {
-	if(qtype == SH_TYPE_A || qtype == SH_TYPE_ANY) {
+	const uint8_t* v4 = ia ? (ia->have4 ? ia->ipv4 : NULL) : cfg->ipv4;
+	const uint8_t* v6 = ia ? (ia->have6 ? ia->ipv6 : NULL) : cfg->ipv6;
+
+	if((qtype == SH_TYPE_A || qtype == SH_TYPE_ANY) && v4) {
 		/* RFC 8482 spirit: ANY gets one small answer, the A */
 		plan->an_type = SH_TYPE_A;
-		plan->an_rdata = cfg->ipv4;
-		plan->an_rdlen = sizeof(cfg->ipv4);
-	} else if(qtype == SH_TYPE_AAAA) {
+		plan->an_rdata = v4;
+		plan->an_rdlen = 4;
+	} else if(qtype == SH_TYPE_AAAA && v6) {
 		plan->an_type = SH_TYPE_AAAA;
-		plan->an_rdata = cfg->ipv6;
-		plan->an_rdlen = sizeof(cfg->ipv6);
+		plan->an_rdata = v6;
+		plan->an_rdlen = 16;
 	} else {
 		plan->soa = 1;
 	}
@@ -62,7 +68,7 @@ sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
 		/* the set always resolves the action; should an unresolved
 		 * one come here, treat it as the default, sinkhole */
 	case SH_ACTION_SINKHOLE:
-		plan_sinkhole(cfg, qtype, plan);
+		plan_sinkhole(cfg, m->ind ? m->ind->addr : NULL, qtype, plan);
 		break;
 	case SH_ACTION_NXDOMAIN:
 		plan->rcode = SH_RCODE_NXDOMAIN;

@@ -97,22 +97,6 @@ sh_store_free(struct sh_store* st)
 }
 
 /**
- * Whether a directory entry names a feed file: *.yaml or *.yml, not a
- * dotfile, not an editor's backup or temporary file.
- * @param name: the file name.
- * @return 1 if it is a feed file.
- */
-static int
-store_is_feed_name(const char* name)
-{
-	size_t n = strlen(name);
-	if(name[0] == '.' || n < 5)
-		return 0;
-	return strcmp(name + n - 5, ".yaml") == 0 ||
-		strcmp(name + n - 4, ".yml") == 0;
-}
-
-/**
  * Find an entry by name (binary search).
  * @param st: the store.
  * @param name: the file name.
@@ -377,7 +361,7 @@ sh_store_scan(struct sh_store* st, const char* dir,
 	}
 	store_purge(st);
 	while((de = readdir(d)) != NULL)
-		if(store_is_feed_name(de->d_name))
+		if(sh_feed_file_wanted(de->d_name))
 			store_load_one(st, dir, de->d_name, lim, now, &sd, res);
 	rewinddir(d);
 	if((seen = calloc(st->n ? st->n : 1, 1)) != NULL) {

@@ -385,7 +385,9 @@ reload_report_failures(struct sh_reloader* r, const char* dir)
  * Diagnostics of a feed scan: errors and warnings go to Unbound's log
  * (failures also become reload_failed events, once per file); notes
  * are expired indicators the loader left out, logged as
- * "indicator_expired" events.
+ * "indicator_expired" events.  Mapping notes (what a reader of another
+ * format took or left out) go to Unbound's log at verbosity 3 only:
+ * sinkholectl lint shows them, and a reload should not repeat them.
  * @param arg: the reloader.
  * @param msg: the diagnostic.
  */
@@ -394,6 +396,11 @@ reload_scan_diag(void* arg, const struct sh_diag_msg* msg)
 {
 	struct sh_reloader* r = (struct sh_reloader*)arg;
 	char buf[1024];
+	if(msg->mapping) {
+		if(verbosity >= VERB_ALGO)
+			sh_mod_diag(NULL, msg);
+		return;
+	}
 	sh_mod_diag(NULL, msg);
 	if(msg->severity != SH_SEV_NOTE)
 		return;

@@ -124,9 +124,11 @@ ctl_lint(const struct ctl_opts* o, char** files, int n)
 			continue;
 		}
 		if(!o->quiet)
-			printf("%s: ok: feed %s, %u indicators, %u expired\n",
-				files[k], f->id, (unsigned)f->num_ind,
-				(unsigned)f->num_expired);
+			printf("%s: ok: feed %s, %u indicators, %u expired, "
+				"format %s, %u items not taken\n", files[k],
+				f->id, (unsigned)f->num_ind,
+				(unsigned)f->num_expired, f->format,
+				(unsigned)f->num_skipped);
 		feeds[nf++] = f;
 	}
 	/* duplicate feed ids across the files are errors too */

@@ -353,7 +353,7 @@ test_unknown_keys(void** state)
 	refused("feed: {id: a}\nindicators:\n  - domian: x.example\n", 3, 5,
 		"'domian' is not a known key of an indicator", "(expected "
 		"domain, exact, action, first_seen, expires, confidence, tags, "
-		"comment)");
+		"comment, addresses, rule)");
 	expect_diag(SH_SEV_ERROR, 3, 5, "missing required key 'domain'",
 		NULL);
 	refused("feed: {id: a}\nindicator: []\n", 2, 1, "'indicator' is not "
@@ -699,7 +699,7 @@ test_load_dir(void** state)
 {
 	static const char* const files[] = { "b.yml", "a.yaml", "c.yaml",
 		".hidden.yaml", "d.yaml~", "e.yaml.swp", "f.yaml.tmp",
-		"notes.txt", NULL };
+		"notes.md", "README", NULL };
 	char dir[] = "/tmp/h1_feedXXXXXX", path[512];
 	struct sh_feed** feeds = NULL;
 	struct sh_feed* f;

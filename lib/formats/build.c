@@ -1,0 +1,682 @@
+/*
+ * build.c - the feed builder every format reader adds its indicators to.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The rules a feed obeys whatever format it was written in: the name
+ * syntax, no root and no top-level domain, max_indicators, expiry,
+ * duplicates, the feed id, and the memory layout of struct sh_feed.
+ *
+ * Memory: while building, names are appended to one growing byte arena
+ * and the indicators to one growing array.  At the end the array is
+ * resized to hold exactly the indicators followed by all their names, so
+ * feed->ind is a single allocation that also owns every ind[i].name;
+ * nothing is malloced per indicator except comments, tags and own
+ * addresses, and only when a file gives them.
+ */
+#include "formats/formats.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ldns/sha2.h>
+
+/** Longest feed id. */
+#define FB_ID_MAX 64
+/** Longest name shown in a message. */
+#define FB_QUOTE_MAX 64
+/** Longest source id or title kept (longer ones are cut), so that an
+ * event line always fits SH_EVENT_LINE_MAX. */
+#define FB_SOURCE_MAX 256
+/** Errors reported for one file before the builder gives up on it. */
+#define FB_MAX_ERRORS 1000
+
+struct sh_feed*
+sh_feed_ref(struct sh_feed* feed)
+{
+	/* atomic: a reload thread and resolver threads may hold the
+	 * same feed through different sets */
+	if(feed)
+		__atomic_add_fetch(&feed->refs, 1, __ATOMIC_RELAXED);
+	return feed;
+}
+
+/**
+ * Free a feed's source rules.
+ * @param v: NULL-terminated array, or NULL.
+ */
+static void
+fb_sources_free(struct sh_source** v)
+{
+	size_t i;
+
+	if(!v)
+		return;
+	for(i = 0; v[i]; i++) {
+		free(v[i]->id);
+		free(v[i]->title);
+		free(v[i]);
+	}
+	free(v);
+}
+
+void
+sh_feed_unref(struct sh_feed* feed)
+{
+	size_t i;
+
+	if(!feed || __atomic_sub_fetch(&feed->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for(i = 0; i < feed->num_ind; i++) {
+		free(feed->ind[i].comment);
+		sh_strv_free(feed->ind[i].tags);
+		free(feed->ind[i].addr);
+	}
+	free(feed->ind); /* also holds the names */
+	free(feed->path);
+	free(feed->id);
+	free(feed->description);
+	sh_strv_free(feed->references);
+	free(feed->version);
+	fb_sources_free(feed->sources);
+	free(feed);
+}
+
+/**
+ * Copy a value for a message: bytes outside printable ASCII become '?',
+ * long values are cut with "...".
+ * @param s: the value.
+ * @param len: its length.
+ * @param buf: destination of FB_QUOTE_MAX bytes.
+ * @return buf.
+ */
+static const char*
+fb_quote(const char* s, size_t len, char buf[FB_QUOTE_MAX])
+{
+	size_t i, n = len < FB_QUOTE_MAX - 4 ? len : FB_QUOTE_MAX - 4;
+
+	for(i = 0; i < n; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if(n < len)
+		memcpy(buf + n, "...", 3), n += 3;
+	buf[n] = 0;
+	return buf;
+}
+
+int
+sh_fb_init(struct sh_fb* fb, const char* file, const struct sh_limits* lim,
+	time_t now, enum sh_format format, sh_diag_fn diag, void* arg)
+{
+	struct sh_feed* f;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->file = file ? file : "-";
+	fb->now = now;
+	fb->diag = diag;
+	fb->arg = arg;
+	if(lim)
+		fb->lim = *lim;
+	else	sh_limits_default(&fb->lim);
+	if(!(f = calloc(1, sizeof(*f))) || !(f->path = sh_strdup(fb->file))) {
+		free(f);
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
+		fb->fatal = 1;
+		return 0;
+	}
+	f->refs = 1;
+	f->default_action = SH_ACTION_INHERIT;
+	f->default_confidence = -1;
+	f->loaded_at = now;
+	f->format = sh_format_name(format);
+	fb->feed = f;
+	return 1;
+}
+
+void
+sh_fb_report(struct sh_fb* fb, enum sh_severity sev, unsigned line,
+	unsigned column, const char* fmt, ...)
+{
+	va_list ap;
+
+	if(sev == SH_SEV_ERROR)
+		fb->errors++;
+	if(fb->errors > FB_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	sh_diag_vemit(fb->diag, fb->arg, sev, 0, fb->file, line, column, fmt,
+		ap);
+	va_end(ap);
+	if(fb->errors == FB_MAX_ERRORS) {
+		sh_diag_emit(fb->diag, fb->arg, SH_SEV_ERROR, fb->file, 0, 0,
+			"too many errors (%d); giving up on this file",
+			FB_MAX_ERRORS);
+		fb->fatal = 1;
+	}
+}
+
+void
+sh_fb_map(struct sh_fb* fb, unsigned line, unsigned column,
+	const char* fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sh_diag_vemit(fb->diag, fb->arg, SH_SEV_NOTE, 1, fb->file, line,
+		column, fmt, ap);
+	va_end(ap);
+}
+
+void
+sh_fb_skip(struct sh_fb* fb, unsigned line, unsigned column,
+	const char* fmt, ...)
+{
+	va_list ap;
+
+	if(fb->feed)
+		fb->feed->num_skipped++;
+	va_start(ap, fmt);
+	sh_diag_vemit(fb->diag, fb->arg, SH_SEV_NOTE, 1, fb->file, line,
+		column, fmt, ap);
+	va_end(ap);
+}
+
+void
+sh_fb_ind_init(struct sh_indicator* ind, unsigned line, unsigned column,
+	int allow)
+{
+	memset(ind, 0, sizeof(*ind));
+	ind->confidence = -1;
+	ind->line = line;
+	ind->column = column;
+	if(allow) {
+		ind->flags = SH_IND_ALLOW;
+		ind->action = SH_ACTION_ALLOW;
+	}
+}
+
+int
+sh_fb_count(struct sh_fb* fb, unsigned line, unsigned column)
+{
+	if(fb->fatal)
+		return 0;
+	if(++fb->seen > fb->lim.max_indicators) {
+		sh_fb_report(fb, SH_SEV_ERROR, line, column, "the feed has more "
+			"than %zu indicators and allow entries "
+			"(max_indicators)", fb->lim.max_indicators);
+		fb->fatal = 1;
+		return 0;
+	}
+	return 1;
+}
+
+size_t
+sh_fb_name(struct sh_fb* fb, const char* text, size_t len, unsigned line,
+	unsigned column, int allow, enum sh_severity sev,
+	uint8_t wire[SH_NAME_MAX])
+{
+	const char* what = allow ? "an allow entry" : "an indicator";
+	char buf[SH_NAME_TEXT_MAX], q[FB_QUOTE_MAX];
+	const char* err = NULL;
+	size_t wl;
+
+	if(len == 0 || memchr(text, 0, len) || len >= sizeof(buf)) {
+		sh_fb_report(fb, sev, line, column, "%s", len == 0 ? "the "
+			"domain name must not be empty" : len >= sizeof(buf) ?
+			"the domain name is too long" : "domain name contains "
+			"a NUL character");
+		return 0;
+	}
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	if((wl = sh_name_from_text(buf, wire, &err)) == 0) {
+		sh_fb_report(fb, sev, line, column, "invalid domain name '%s': "
+			"%s", fb_quote(text, len, q), err);
+		return 0;
+	}
+	if(wl == 1) {
+		sh_fb_report(fb, sev, line, column, "the root domain cannot be "
+			"%s", what);
+		return 0;
+	}
+	if(sh_name_labels(wire) == 1) {
+		sh_fb_report(fb, sev, line, column, "'%s' is a top-level "
+			"domain; a whole TLD cannot be %s",
+			fb_quote(text, len, q), what);
+		return 0;
+	}
+	return wl;
+}
+
+/**
+ * Make room for one more indicator and its name.
+ * @param fb: the builder.
+ * @param namelen: length of the name to add.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+fb_grow(struct sh_fb* fb, size_t namelen)
+{
+	struct sh_feed* f = fb->feed;
+
+	if(f->num_ind == fb->cap) {
+		size_t ncap = fb->cap ? fb->cap * 2 : 64;
+		struct sh_indicator* n = realloc(f->ind, ncap * sizeof(*n));
+		if(!n)
+			return 0;
+		f->ind = n;
+		fb->cap = ncap;
+	}
+	if(fb->names_len + namelen > fb->names_cap) {
+		size_t ncap = fb->names_cap ? fb->names_cap * 2 : 4096;
+		uint8_t* n;
+		while(ncap < fb->names_len + namelen)
+			ncap *= 2;
+		n = realloc(fb->names, ncap);
+		if(!n)
+			return 0;
+		fb->names = n;
+		fb->names_cap = ncap;
+	}
+	return 1;
+}
+
+/**
+ * Free what an indicator that is not stored owns.
+ * @param ind: the indicator.
+ */
+static void
+fb_ind_drop(struct sh_indicator* ind)
+{
+	free(ind->comment);
+	sh_strv_free(ind->tags);
+	free(ind->addr);
+	ind->comment = NULL;
+	ind->tags = NULL;
+	ind->addr = NULL;
+}
+
+int
+sh_fb_add_wire(struct sh_fb* fb, struct sh_indicator* ind,
+	const uint8_t* wire, size_t len)
+{
+	char text[SH_NAME_TEXT_MAX];
+
+	if(fb->fatal || !fb->feed) {
+		fb_ind_drop(ind);
+		return 0;
+	}
+	if(ind->expires != 0 && ind->expires <= fb->now) {
+		(void)sh_name_to_text(wire, text, sizeof(text));
+		sh_fb_report(fb, SH_SEV_NOTE, ind->line, ind->column, "'%s' "
+			"expired; skipped", text);
+		fb->feed->num_expired++;
+		fb_ind_drop(ind);
+		return 1;
+	}
+	if(!fb_grow(fb, len)) {
+		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
+			"out of memory");
+		fb->fatal = 1;
+		fb_ind_drop(ind);
+		return 0;
+	}
+	memcpy(fb->names + fb->names_len, wire, len);
+	fb->names_len += len;
+	ind->name = NULL;
+	ind->namelen = len;
+	fb->feed->ind[fb->feed->num_ind++] = *ind;
+	return 1;
+}
+
+int
+sh_fb_add(struct sh_fb* fb, struct sh_indicator* ind, const char* text,
+	size_t len, enum sh_severity sev)
+{
+	uint8_t wire[SH_NAME_MAX];
+	size_t wl;
+
+	if(!sh_fb_count(fb, ind->line, ind->column)
+		|| (wl = sh_fb_name(fb, text, len, ind->line, ind->column,
+		(ind->flags & SH_IND_ALLOW) != 0, sev, wire)) == 0) {
+		fb_ind_drop(ind);
+		return 0;
+	}
+	return sh_fb_add_wire(fb, ind, wire, wl);
+}
+
+/**
+ * Copy a source string, cut to FB_SOURCE_MAX bytes at a character
+ * boundary.
+ * @param s: the string.
+ * @return malloced copy, or NULL when out of memory.
+ */
+static char*
+fb_source_str(const char* s)
+{
+	size_t n = strlen(s);
+	char* c;
+
+	if(n > FB_SOURCE_MAX) {
+		n = FB_SOURCE_MAX;
+		while(n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if(!(c = malloc(n + 1)))
+		return NULL;
+	memcpy(c, s, n);
+	c[n] = 0;
+	return c;
+}
+
+const struct sh_source*
+sh_fb_source(struct sh_fb* fb, const char* id, const char* title)
+{
+	struct sh_source* s = calloc(1, sizeof(*s));
+	struct sh_source** v;
+
+	if(!s || (id && !(s->id = fb_source_str(id)))
+		|| (title && !(s->title = fb_source_str(title)))
+		|| !(v = realloc(fb->feed->sources, (fb->num_sources + 2)
+		* sizeof(*v)))) {
+		if(s) {
+			free(s->id);
+			free(s->title);
+			free(s);
+		}
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
+		fb->fatal = 1;
+		return NULL;
+	}
+	v[fb->num_sources++] = s;
+	v[fb->num_sources] = NULL;
+	fb->feed->sources = v;
+	return s;
+}
+
+int
+sh_fb_id_valid(const char* id)
+{
+	size_t i;
+
+	if(!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= '0' && id[0] <= '9')))
+		return 0;
+	for(i = 1; id[i]; i++) {
+		char c = id[i];
+		if(i >= FB_ID_MAX)
+			return 0;
+		if(!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+			|| c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+char*
+sh_fb_id_from(const char* text, size_t len)
+{
+	char* id = malloc(FB_ID_MAX + 1);
+	size_t i, n = 0;
+
+	if(!id)
+		return NULL;
+	for(i = 0; i < len && n < FB_ID_MAX; i++) {
+		char c = (char)sh_lower((uint8_t)text[i]);
+		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+			|| c == '.' || c == '_' || c == '-';
+		if(n == 0 && !((c >= 'a' && c <= 'z') || (c >= '0'
+			&& c <= '9')))
+			continue;
+		id[n++] = ok ? c : '-';
+	}
+	while(n > 0 && (id[n - 1] == '-' || id[n - 1] == '.'))
+		n--;
+	id[n] = 0;
+	if(n == 0) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+int
+sh_fb_url_valid(const char* url)
+{
+	size_t i, skip;
+
+	if(strncmp(url, "https://", 8) == 0)
+		skip = 8;
+	else if(strncmp(url, "http://", 7) == 0)
+		skip = 7;
+	else	return 0;
+	if(url[skip] == 0 || url[skip] == '/')
+		return 0;
+	for(i = skip; url[i]; i++)
+		if((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+sh_fb_strv_add(char*** v, const char* s)
+{
+	size_t n = 0;
+	char** nv;
+	char* c;
+
+	while(*v && (*v)[n])
+		n++;
+	if(!(c = sh_strdup(s)))
+		return 0;
+	if(!(nv = realloc(*v, (n + 2) * sizeof(char*)))) {
+		free(c);
+		return 0;
+	}
+	nv[n] = c;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 1;
+}
+
+int
+sh_fb_hostlike(const char* text, size_t len)
+{
+	size_t i, label = 0;
+	int dots = 0;
+
+	if(len > 0 && text[len - 1] == '.')
+		len--;
+	if(len == 0)
+		return 0;
+	for(i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if(c == '.') {
+			if(label == 0)
+				return 0;
+			dots++;
+			label = 0;
+			continue;
+		}
+		if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			|| (c >= '0' && c <= '9') || c == '-' || c == '_'
+			|| c >= 0x80))
+			return 0;
+		label++;
+	}
+	return label > 0 && dots > 0;
+}
+
+/**
+ * Move the names behind the indicators, in one allocation, and point
+ * every indicator at its name.
+ * @param fb: the builder; the arena is freed.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+fb_finish_names(struct sh_fb* fb)
+{
+	struct sh_feed* f = fb->feed;
+	size_t i, off = 0, isz = f->num_ind * sizeof(struct sh_indicator);
+	struct sh_indicator* n;
+	uint8_t* base;
+
+	if(f->num_ind == 0) {
+		free(f->ind);
+		f->ind = NULL;
+		return 1;
+	}
+	n = realloc(f->ind, isz + fb->names_len);
+	if(!n)
+		return 0;
+	f->ind = n;
+	fb->cap = f->num_ind;
+	base = (uint8_t*)n + isz;
+	memcpy(base, fb->names, fb->names_len);
+	free(fb->names);
+	fb->names = NULL;
+	for(i = 0; i < f->num_ind; i++) {
+		n[i].name = base + off;
+		off += n[i].namelen;
+	}
+	return 1;
+}
+
+/**
+ * Hash of an indicator's name and exact flag, for duplicate detection.
+ * @param ind: the indicator.
+ * @return the hash.
+ */
+static uint64_t
+fb_ind_hash(const struct sh_indicator* ind)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for(i = 0; i < ind->namelen; i++)
+		h = (h ^ ind->name[i]) * 0x100000001b3ULL;
+	h ^= (uint64_t)(ind->flags & SH_IND_EXACT);
+	return h ^ (h >> 29);
+}
+
+/**
+ * Report a second entry for the same name and exact flag.
+ * @param fb: the builder.
+ * @param first: the earlier entry.
+ * @param dup: the later entry.
+ */
+static void
+fb_report_dup(struct sh_fb* fb, const struct sh_indicator* first,
+	const struct sh_indicator* dup)
+{
+	char text[SH_NAME_TEXT_MAX];
+
+	(void)sh_name_to_text(dup->name, text, sizeof(text));
+	if((first->flags & SH_IND_ALLOW) == (dup->flags & SH_IND_ALLOW))
+		sh_fb_report(fb, SH_SEV_ERROR, dup->line, dup->column,
+			"duplicate %s '%s', first at line %u",
+			(dup->flags & SH_IND_ALLOW) ? "allow entry" :
+			"indicator", text, first->line);
+	else	sh_fb_report(fb, SH_SEV_ERROR, dup->line, dup->column, "'%s' "
+			"is both an indicator and an allow entry, first at "
+			"line %u", text, first->line);
+}
+
+/**
+ * Find entries with the same name and exact flag, within a list and
+ * between the indicators and the allow list, and report them.
+ * @param fb: the builder, with names finished.
+ * @return 1 if the check ran, 0 when out of memory (reported).
+ */
+static int
+fb_check_dups(struct sh_fb* fb)
+{
+	const struct sh_feed* f = fb->feed;
+	size_t cap = 16, mask, i, j;
+	uint64_t* slot; /* high half: hash tag; low half: index + 1 */
+	uint64_t h, tag;
+
+	while(cap < f->num_ind * 2)
+		cap *= 2;
+	mask = cap - 1;
+	if(!(slot = calloc(cap, sizeof(*slot)))) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
+		return 0;
+	}
+	for(i = 0; i < f->num_ind; i++) {
+		const struct sh_indicator* a = &f->ind[i];
+		const struct sh_indicator* b = NULL;
+		h = fb_ind_hash(a);
+		tag = h & 0xffffffff00000000ULL;
+		for(j = h & mask; slot[j]; j = (j + 1) & mask) {
+			if((slot[j] & 0xffffffff00000000ULL) != tag)
+				continue;
+			b = &f->ind[(slot[j] & 0xffffffffULL) - 1];
+			if(a->namelen == b->namelen && ((a->flags ^ b->flags)
+				& SH_IND_EXACT) == 0 && memcmp(a->name,
+				b->name, a->namelen) == 0)
+				break;
+			b = NULL;
+		}
+		if(b)
+			fb_report_dup(fb, b, a);
+		else	slot[j] = tag | (uint64_t)(i + 1);
+	}
+	free(slot);
+	return 1;
+}
+
+/**
+ * Compute the SHA-256 of the file as lower-case hex.
+ * @param data: the bytes.
+ * @param len: their number.
+ * @param hex: destination of 65 bytes.
+ */
+static void
+fb_sha256(const char* data, size_t len, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
+	ldns_sha256_CTX ctx;
+	size_t i;
+
+	ldns_sha256_init(&ctx);
+	ldns_sha256_update(&ctx, (const uint8_t*)data, len);
+	ldns_sha256_final(d, &ctx);
+	for(i = 0; i < sizeof(d); i++) {
+		hex[2*i] = digits[d[i] >> 4];
+		hex[2*i + 1] = digits[d[i] & 0xf];
+	}
+	hex[64] = 0;
+}
+
+struct sh_feed*
+sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
+{
+	struct sh_feed* f = fb->feed;
+
+	if(!f)
+		return NULL;
+	/* duplicates are looked for even after other errors, so that one
+	 * run reports everything; not after a fatal error */
+	if(!fb->fatal) {
+		if(!fb_finish_names(fb))
+			sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
+		else	(void)fb_check_dups(fb);
+	}
+	fb_sha256(data, len, f->sha256);
+	free(fb->names);
+	fb->names = NULL;
+	fb->feed = NULL;
+	if(!ok || fb->errors != 0 || fb->fatal) {
+		sh_feed_unref(f);
+		return NULL;
+	}
+	if(!f->id) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "the file gives no feed "
+			"id");
+		sh_feed_unref(f);
+		return NULL;
+	}
+	return f;
+}
