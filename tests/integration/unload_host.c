@@ -52,6 +52,9 @@
 /** Export what the module imports (the build hides symbols by default). */
 #define HOST_EXPORT __attribute__((visibility("default")))
 
+/** Unbound's log verbosity (data the module imports). */
+HOST_EXPORT enum verbosity_value verbosity = NO_VERBOSE;
+
 /** Unbound's sentinel of red-black trees (data the module imports). */
 HOST_EXPORT rbnode_type rbtree_null_node = { RBTREE_NULL, RBTREE_NULL, RBTREE_NULL,
 	NULL, 0 };
