@@ -123,9 +123,10 @@ find_tools() {
 		command -v "$c" >/dev/null 2>&1 || b_die "required command '$c' is not installed"
 	done
 	: "${CC:=cc}"
-	CORE_CFLAGS="$(make_var YAML_CFLAGS) $(make_var LDNS_CFLAGS)"
-	CORE_LIBS="$(make_var YAML_LIBS) $(make_var LDNS_LIBS)"
-	[ -n "${CORE_LIBS// /}" ] || CORE_LIBS="-lyaml -lldns"
+	# shellcheck source=tests/core.sh
+	. "$top_srcdir/tests/core.sh"
+	CORE_CFLAGS=$(pkg-config --cflags $SH_CORE_PKGS) || b_die "pkg-config $SH_CORE_PKGS failed"
+	CORE_LIBS=$(pkg-config --libs $SH_CORE_PKGS) || b_die "pkg-config $SH_CORE_PKGS failed"
 }
 
 # Build the module (make sinkhole.la) and the C helpers into $WORK/bin.
@@ -144,10 +145,10 @@ build() {
 		# shellcheck disable=SC2086 # flag lists
 		"$CC" -O2 -D_GNU_SOURCE -I"$top_srcdir/include" -I"$top_srcdir/lib" \
 			-I"$top_builddir" $CORE_CFLAGS -o "$WORK/bin/$h" \
-			"$BENCH_DIR/$h.c" "$top_srcdir"/lib/*.c $CORE_LIBS -lpthread ||
+			"$BENCH_DIR/$h.c" $(sh_core_sources) $CORE_LIBS -lpthread ||
 			b_die "cannot build $h"
 	done
-	b_info "built lookup_bench and log_bench against lib/*.c"
+	b_info "built lookup_bench and log_bench against the core (tests/core.sh)"
 }
 
 # Print the directory of the generated data for N names (made once, cached).
