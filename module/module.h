@@ -309,12 +309,16 @@ void sh_mod_log_clients(struct sh_mod_env* me,
  * @param me: module state, with its first snapshot published.
  * @param env: module environment (caches).
  * @param config_path: the configuration file.
+ * @param src: the text and identity of the configuration the first
+ *	snapshot was built from (ownership passes to the reloader, also on
+ *	failure; src is zeroed), so the file is not read a second time.
  * @param store: the feed store the first snapshot was built from
  *	(ownership passes to the reloader, also on failure).
  * @return 1 on success, 0 (logged) on failure.
  */
 int sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
-	const char* config_path, struct sh_store* store);
+	const char* config_path, struct sh_config_source* src,
+	struct sh_store* store);
 
 /**
  * Stop the reload thread and free it.  Safe when it is not running.
