@@ -619,6 +619,25 @@ void sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
 	uint16_t qtype, struct sh_answer_plan* plan);
 
 /**
+ * Decide the answer for a query that matched a blocking entry, with
+ * the rules that depend on who asks and in which class: addresses only
+ * exist in class IN (another class gets NODATA with the SOA), and a
+ * query the resolver makes by itself (a name server address, a DS, a
+ * prefetch) is never handed a sinkhole address, which it could go on to
+ * use: it gets NXDOMAIN with the SOA.  Otherwise as sh_answer_plan.
+ * The module's first answer and its rebuilt CNAME chains both use it.
+ * @param cfg: configuration (addresses, TTL).
+ * @param m: the match; m->action must be a blocking action.
+ * @param qtype: the query type.
+ * @param qclass: the query class.
+ * @param internal: 1 when the resolver itself asks (no client).
+ * @param plan: filled in.
+ */
+void sh_answer_plan_query(const struct sh_config* cfg,
+	const struct sh_match* m, uint16_t qtype, uint16_t qclass,
+	int internal, struct sh_answer_plan* plan);
+
+/**
  * Encode SOA rdata for the sinkhole zone: MNAME, RNAME, serial,
  * refresh 3600, retry 600, expire 86400, minimum = ttl.
  * @param cfg: configuration.
@@ -679,10 +698,17 @@ struct sh_event {
 	const char* reason;
 	/** the matched indicator's wire name */
 	const uint8_t* indicator;
-	/** the matched feed */
-	const struct sh_feed* feed;
-	/** the matched indicator (for its confidence), or NULL */
-	const struct sh_indicator* ind;
+	/** the matched feed's id (rule.ruleset), or NULL */
+	const char* feed_id;
+	/** the feed's first reference URL (rule.reference), or NULL */
+	const char* feed_reference;
+	/** threat.indicator.confidence, 0..100: the indicator's own, else
+	 * its feed's default; -1 for none ("Not Specified") */
+	int confidence;
+	/** id of the rule the indicator came from (rule.uuid), or NULL */
+	const char* rule_uuid;
+	/** title of that rule (rule.description), or NULL */
+	const char* rule_title;
 	/** for reason "cname": the names from the question to the
 	 * sinkholed name (valid wire names), logged as
 	 * unbound_sinkhole.chain; NULL when there is none */
@@ -707,6 +733,17 @@ struct sh_event {
  * SH_CHAIN_MAX names.
  */
 #define SH_EVENT_LINE_MAX 32768
+
+/**
+ * Fill an event's rule fields from the matched feed and indicator:
+ * feed_id, feed_reference, confidence, rule_uuid and rule_title.  The
+ * event points into them (borrowed): they must outlive its formatting.
+ * @param ev: the event.
+ * @param feed: the matched feed, or NULL.
+ * @param ind: the matched indicator, or NULL.
+ */
+void sh_event_set_rule(struct sh_event* ev, const struct sh_feed* feed,
+	const struct sh_indicator* ind);
 
 /**
  * Format an event as one ECS JSON line, terminated by '\n'.  The field

@@ -375,25 +375,20 @@ ev_dns(struct jbuf* b, const struct sh_event* ev, const char* ind)
 static void
 ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
 {
-	const struct sh_feed* feed = ev->feed;
-	/* the indicator's own confidence, else its feed's default */
-	int confidence = (ev->ind && ev->ind->confidence >= 0) ?
-		ev->ind->confidence : (feed ? feed->default_confidence : -1);
-	const struct sh_source* src = ev->ind ? ev->ind->src : NULL;
 	jb_kstr(b, ",\"rule\":{\"name\":", ind);
 	/* the rule a converted indicator came from: a Sigma rule's id and
 	 * title, a STIX indicator's id and name */
-	if(src && src->id)
-		jb_kstr(b, ",\"uuid\":", src->id);
-	if(src && src->title)
-		jb_kstr(b, ",\"description\":", src->title);
-	if(feed && feed->id)
-		jb_kstr(b, ",\"ruleset\":", feed->id);
-	if(feed && feed->references && feed->references[0])
-		jb_kstr(b, ",\"reference\":", feed->references[0]);
+	if(ev->rule_uuid)
+		jb_kstr(b, ",\"uuid\":", ev->rule_uuid);
+	if(ev->rule_title)
+		jb_kstr(b, ",\"description\":", ev->rule_title);
+	if(ev->feed_id)
+		jb_kstr(b, ",\"ruleset\":", ev->feed_id);
+	if(ev->feed_reference)
+		jb_kstr(b, ",\"reference\":", ev->feed_reference);
 	jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
 	jb_kstr(b, ",\"name\":", ind);
-	jb_kstr(b, ",\"confidence\":", confidence_name(confidence));
+	jb_kstr(b, ",\"confidence\":", confidence_name(ev->confidence));
 	jb_raw(b, "}}");
 }
 
@@ -461,6 +456,21 @@ ev_chain(struct jbuf* b, const struct sh_event* ev)
 		jb_kstr(b, i ? "," : "", name);
 	}
 	jb_raw(b, "]");
+}
+
+void
+sh_event_set_rule(struct sh_event* ev, const struct sh_feed* feed,
+	const struct sh_indicator* ind)
+{
+	const struct sh_source* src = ind ? ind->src : NULL;
+	ev->feed_id = feed ? feed->id : NULL;
+	ev->feed_reference = feed && feed->references ? feed->references[0] :
+		NULL;
+	/* the indicator's own confidence, else its feed's default */
+	ev->confidence = ind && ind->confidence >= 0 ? ind->confidence :
+		(feed ? feed->default_confidence : -1);
+	ev->rule_uuid = src ? src->id : NULL;
+	ev->rule_title = src ? src->title : NULL;
 }
 
 size_t

@@ -292,14 +292,8 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me,
 		return 0;
 	}
 	internal = sh_mod_is_internal(qstate);
-	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(plan.an_type && (internal || qstate->qinfo.qclass != SH_CLASS_IN)) {
-		/* addresses only exist in class IN, and the resolver itself
-		 * is never handed a sinkhole address */
-		plan.an_type = 0;
-		plan.soa = 1;
-		plan.rcode = internal ? SH_RCODE_NXDOMAIN : plan.rcode;
-	}
+	sh_answer_plan_query(snap->cfg, &m, qstate->qinfo.qtype,
+		qstate->qinfo.qclass, internal, &plan);
 	qstate->no_cache_store = 1;
 	qstate->return_rcode = LDNS_RCODE_NOERROR;
 	if(!(sq = sh_mod_qstate_get(qstate, id)) ||
@@ -370,9 +364,7 @@ mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
 	sq->action = e->action;
 	sq->indicator = e->indicator;
 	sq->target = e->target;
-	sq->feed = e->feed;
-	sq->feed_id = e->feed_id;
-	sq->ind = e->ind;
+	sq->rule = e->rule;
 	sh_mod_answer_chain(qstate, snap, sq);
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
 	if(sh_mod_is_internal(qstate))
