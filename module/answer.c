@@ -236,14 +236,8 @@ sh_mod_answer_chain(struct module_qstate* qstate, const struct sh_snapshot* snap
 		return;
 	}
 	end = (uint8_t*)sq->chain[sq->chain_len - 1];
-	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(plan.an_type && (sh_mod_is_internal(qstate) ||
-		qstate->qinfo.qclass != SH_CLASS_IN)) {
-		plan.an_type = 0;
-		plan.soa = 1;
-		plan.rcode = sh_mod_is_internal(qstate) ? SH_RCODE_NXDOMAIN :
-			plan.rcode;
-	}
+	sh_answer_plan_query(snap->cfg, &m, qstate->qinfo.qtype,
+		qstate->qinfo.qclass, sh_mod_is_internal(qstate), &plan);
 	if(plan.rcode == SH_RCODE_REFUSED) {
 		/* REFUSED would be about the whole question: end the chain
 		 * with no data instead */

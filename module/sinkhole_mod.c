@@ -61,22 +61,6 @@ sh_mod_env_get(struct module_env* env, int id)
 	return de ? (struct sh_mod_env*)de->dyn_env : NULL;
 }
 
-void
-sh_mod_diag(void* arg, const struct sh_diag_msg* msg)
-{
-	char buf[1024];
-	(void)arg;
-	/* what a reader of another format took: sinkholectl lint shows it */
-	if(msg->mapping && verbosity < VERB_ALGO)
-		return;
-	sh_diag_format(msg, buf, sizeof(buf));
-	if(msg->severity == SH_SEV_ERROR)
-		log_err("sinkhole: %s", buf);
-	else if(msg->severity == SH_SEV_WARNING)
-		log_warn("sinkhole: %s", buf);
-	else	verbose(VERB_OPS, "sinkhole: %s", buf);
-}
-
 /**
  * Check that this module runs before every module that could resolve or
  * cache a name: it must be the first in module-config.
@@ -112,40 +96,28 @@ mod_first_snapshot(struct sh_mod_env* me, struct sh_config* cfg,
 	struct sh_store** store)
 {
 	struct sh_scan_result res;
-	struct sh_feed** feeds = NULL;
-	struct sh_set* set = NULL;
-	struct sh_snapshot* snap;
-	size_t n;
-	if(!(*store = sh_store_new()))
-		goto oom;
+	if(!(*store = sh_store_new())) {
+		log_err("sinkhole: out of memory building the indicator set");
+		goto error;
+	}
 	if(!sh_store_scan(*store, cfg->feed_dir, &cfg->limits, time(NULL),
 		sh_mod_diag, NULL, &res))
 		goto error;
-	n = sh_store_feeds(*store, &feeds);
-	if(n == 0 && res.failed > 0) {
+	if(res.loaded == 0 && res.failed > 0) {
 		log_err("sinkhole: none of the %u feed files in %s could be "
 			"loaded; refusing to run without protection",
 			(unsigned)res.failed, cfg->feed_dir);
 		goto error;
 	}
-	if(n == 0)
+	if(res.loaded == 0)
 		log_warn("sinkhole: no feed files in %s: nothing is "
 			"sinkholed", cfg->feed_dir);
-	set = sh_set_build(feeds, n, cfg->action, sh_mod_diag, NULL);
-	free(feeds);
-	if(!set)
-		goto oom;
-	if(!(snap = sh_snapshot_new(cfg, set, 1))) {
-		cfg = NULL; /* both freed by sh_snapshot_new */
-		set = NULL;
-		goto oom;
+	if(!sh_store_publish(*store, cfg, 1, &me->snap, sh_mod_diag, NULL)) {
+		cfg = NULL; /* freed by sh_store_publish */
+		goto error;
 	}
-	sh_snapshot_publish(&me->snap, snap);
 	return 1;
-oom:
-	log_err("sinkhole: out of memory building the indicator set");
 error:
-	sh_set_free(set);
 	sh_config_free(cfg);
 	sh_store_free(*store);
 	*store = NULL;
@@ -218,6 +190,7 @@ init(struct module_env* env, int id)
 	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
 	struct sh_mod_env* me;
 	struct sh_config* cfg;
+	struct sh_config_source src;
 	struct sh_store* store = NULL;
 	const char* path = sh_config_path();
 	if(!de || !mod_check_order(env, id))
@@ -237,7 +210,7 @@ init(struct module_env* env, int id)
 	 * A fixed threshold (glibc's initial default) keeps them mmapped
 	 * and returned to the kernel when freed. */
 	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	if(!(cfg = sh_config_load(path, sh_mod_diag, NULL))) {
+	if(!(cfg = sh_config_read(path, &src, sh_mod_diag, NULL))) {
 		log_err("sinkhole: cannot use configuration %s (set %s to "
 			"choose another file)", path, SH_CONFIG_ENV);
 		goto error;
@@ -253,14 +226,16 @@ init(struct module_env* env, int id)
 		(unsigned)sh_set_count(me->snap->set),
 		(unsigned)sh_set_num_feeds(me->snap->set),
 		me->snap->cfg->feed_dir, me->snap->cfg->log_file);
-	/* the reload thread owns the store from here, even on failure */
-	if(!sh_mod_reload_start(me, env, path, store))
+	/* the reload thread owns the store and the configuration's text
+	 * from here, even on failure */
+	if(!sh_mod_reload_start(me, env, path, &src, store))
 		goto error;
 	de->dyn_env = me;
 	if(!mod_register(de, env, id, me))
 		goto error;
 	return 1;
 error:
+	sh_config_source_clear(&src); /* zeroed once the reloader has it */
 	if(de->dyn_env) {
 		mod_unregister(de, env, id);
 		de->dyn_env = NULL;
@@ -317,14 +292,8 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me,
 		return 0;
 	}
 	internal = sh_mod_is_internal(qstate);
-	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(plan.an_type && (internal || qstate->qinfo.qclass != SH_CLASS_IN)) {
-		/* addresses only exist in class IN, and the resolver itself
-		 * is never handed a sinkhole address */
-		plan.an_type = 0;
-		plan.soa = 1;
-		plan.rcode = internal ? SH_RCODE_NXDOMAIN : plan.rcode;
-	}
+	sh_answer_plan_query(snap->cfg, &m, qstate->qinfo.qtype,
+		qstate->qinfo.qclass, internal, &plan);
 	qstate->no_cache_store = 1;
 	qstate->return_rcode = LDNS_RCODE_NOERROR;
 	if(!(sq = sh_mod_qstate_get(qstate, id)) ||
@@ -395,9 +364,7 @@ mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
 	sq->action = e->action;
 	sq->indicator = e->indicator;
 	sq->target = e->target;
-	sq->feed = e->feed;
-	sq->feed_id = e->feed_id;
-	sq->ind = e->ind;
+	sq->rule = e->rule;
 	sh_mod_answer_chain(qstate, snap, sq);
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
 	if(sh_mod_is_internal(qstate))

@@ -141,6 +141,64 @@ ctl_lint(const struct ctl_opts* o, char** files, int n)
 }
 
 /**
+ * Load the feed files of a directory with the module's loader, the feed
+ * store, so that the same files count and fail as in the resolver.
+ * @param dir: the directory.
+ * @param cfg: the configuration for the limits, or NULL.
+ * @param def: the default action.
+ * @param dc: diagnostic counters.
+ * @return the set (caller frees) or NULL (reported).
+ */
+static struct sh_set*
+ctl_load_dir(const char* dir, const struct sh_config* cfg,
+	enum sh_action def, struct ctl_diag_count* dc)
+{
+	struct sh_scan_result res;
+	struct sh_store* store = sh_store_new();
+	struct sh_set* set = NULL;
+	if(!store) {
+		fprintf(stderr, "sinkholectl: out of memory\n");
+		return NULL;
+	}
+	if(!sh_store_scan(store, dir, cfg ? &cfg->limits : NULL, time(NULL),
+		ctl_diag, dc, &res))
+		fprintf(stderr, "sinkholectl: cannot read feeds at %s\n", dir);
+	/* like the module: refuse to answer from a set where every feed
+	 * failed, rather than say "no match" for everything */
+	else if(res.loaded == 0 && res.failed > 0)
+		fprintf(stderr, "sinkholectl: no feed could be loaded from "
+			"%s\n", dir);
+	else	set = sh_store_set(store, def, ctl_diag, dc);
+	sh_store_free(store);
+	return set;
+}
+
+/**
+ * Load one feed file.
+ * @param path: the file.
+ * @param cfg: the configuration for the limits, or NULL.
+ * @param def: the default action.
+ * @param dc: diagnostic counters.
+ * @return the set (caller frees) or NULL (reported).
+ */
+static struct sh_set*
+ctl_load_file(const char* path, const struct sh_config* cfg,
+	enum sh_action def, struct ctl_diag_count* dc)
+{
+	struct sh_feed* f = sh_feed_load(path, cfg ? &cfg->limits : NULL,
+		time(NULL), ctl_diag, dc);
+	struct sh_set* set;
+	if(!f) {
+		fprintf(stderr, "sinkholectl: no feed could be loaded from "
+			"%s\n", path);
+		return NULL;
+	}
+	set = sh_set_build(&f, 1, def, ctl_diag, dc);
+	sh_feed_unref(f);
+	return set;
+}
+
+/**
  * Load the feeds named by the options or the configuration.
  * @param o: options.
  * @param dc: diagnostic counters.
@@ -150,12 +208,10 @@ static struct sh_set*
 ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
 {
 	struct sh_config* cfg = NULL;
-	struct sh_feed** feeds = NULL;
-	struct sh_set* set = NULL;
+	struct sh_set* set;
 	const char* path = o->feeds;
 	enum sh_action def = SH_ACTION_SINKHOLE;
 	struct stat st;
-	size_t n = 0, failed = 0, i;
 	if(!path || o->config) {
 		const char* cpath = o->config ? o->config : sh_config_path();
 		if(!(cfg = sh_config_load(cpath, ctl_diag, dc)))
@@ -164,30 +220,9 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
 		if(!path)
 			path = cfg->feed_dir;
 	}
-	if(stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct sh_feed* f = sh_feed_load(path, cfg ? &cfg->limits :
-			NULL, time(NULL), ctl_diag, dc);
-		if(f && (feeds = malloc(sizeof(*feeds))))
-			feeds[n++] = f;
-		else {
-			sh_feed_unref(f);
-			failed = 1;
-		}
-	} else if(!sh_feed_load_dir(path, cfg ? &cfg->limits : NULL,
-		time(NULL), ctl_diag, dc, &feeds, &n, &failed)) {
-		fprintf(stderr, "sinkholectl: cannot read feeds at %s: %s\n",
-			path, strerror(errno));
-		failed = 1;
-	}
-	/* like the module: refuse to answer from a set where every feed
-	 * failed, rather than say "no match" for everything */
-	if(n > 0 || failed == 0)
-		set = sh_set_build(feeds, n, def, ctl_diag, dc);
-	else	fprintf(stderr, "sinkholectl: no feed could be loaded from "
-			"%s\n", path);
-	for(i = 0; i < n; i++)
-		sh_feed_unref(feeds[i]);
-	free(feeds);
+	if(stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		set = ctl_load_file(path, cfg, def, dc);
+	else	set = ctl_load_dir(path, cfg, def, dc);
 	sh_config_free(cfg);
 	return set;
 }
