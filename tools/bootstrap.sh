@@ -193,7 +193,7 @@ do_unbound() {
 do_testbound() {
 	local tb=$UNBOUND_DIR/testbound
 	step "unbound: testbound with -export-dynamic"
-	if [ -x "$tb" ] && nm -D --defined-only "$tb" 2>/dev/null | grep -q ' T log_err$'; then
+	if [ -x "$tb" ] && nm -D --defined-only "$tb" 2>/dev/null | grep ' T log_err$' >/dev/null; then
 		echo "already built: $tb"
 		return 0
 	fi
@@ -202,7 +202,7 @@ do_testbound() {
 		tail -n 30 "$UNBOUND_DIR/make-testbound.out"
 		die "building testbound failed (log: $UNBOUND_DIR/make-testbound.out)"
 	}
-	nm -D --defined-only "$tb" | grep -q ' T log_err$' ||
+	nm -D --defined-only "$tb" | grep ' T log_err$' >/dev/null ||
 		die "$tb does not export Unbound's symbols (-export-dynamic ignored?)"
 	echo "built $tb"
 }
