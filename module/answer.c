@@ -118,8 +118,13 @@ answer_assemble(struct module_qstate* qstate, const struct sh_snapshot* snap,
 		return NULL;
 	msg->qinfo = qstate->qinfo;
 	msg->qinfo.local_alias = NULL;
-	msg->rep = construct_reply_info_base(region, flags, 1, plan->ttl,
-		plan->ttl, plan->ttl, an, ns, 0, an + ns, sec_status_insecure);
+	/* The message TTL is 0 (the records keep plan->ttl, which is what
+	 * clients see): a module that stores answers in the message cache
+	 * by itself, as dns64 before this module does whatever
+	 * no_cache_store says, then drops the message ("TTL 0"), so
+	 * repeats still reach this module and are logged. */
+	msg->rep = construct_reply_info_base(region, flags, 1, 0, 0, 0,
+		an, ns, 0, an + ns, sec_status_insecure);
 	if(!msg->rep)
 		return NULL;
 	/* the mesh encodes module answers as "cached"; this keeps AA */

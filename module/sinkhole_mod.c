@@ -11,8 +11,10 @@
  * exported symbols of sinkhole.so (module/sinkhole.map).
  *
  * The module must be the first in module-config, above the validator
- * and the iterator.  A new query (module_event_new) is matched against
- * the indicator set before any other module sees it; on a match the
+ * and the iterator, or second behind dns64 only (mod_check_order says
+ * why).  A new query (module_event_new when first, the first
+ * module_event_pass behind dns64) is matched against the indicator set
+ * before any module that resolves or caches sees it; on a match the
  * module answers it from the sinkhole, marks the answer as never to be
  * cached (so a repeat cannot be answered from Unbound's message cache
  * without passing here and being logged), and finishes the query, so
@@ -62,8 +64,53 @@ sh_mod_env_get(struct module_env* env, int id)
 }
 
 /**
- * Check that this module runs before every module that could resolve or
- * cache a name: it must be the first in module-config.
+ * Find word n (0-based) of a space-separated list.
+ * @param list: the list (module-config).
+ * @param n: which word.
+ * @param len: set to its length.
+ * @return its start, or NULL when the list is shorter.
+ */
+static const char*
+mod_conf_word(const char* list, int n, size_t* len)
+{
+	for(;;) {
+		list += strspn(list, " \t");
+		if(!*list)
+			return NULL;
+		*len = strcspn(list, " \t");
+		if(n-- == 0)
+			return list;
+		list += *len;
+	}
+}
+
+/**
+ * Whether word n of a list is name.
+ * @param list: module-config.
+ * @param n: the position.
+ * @param name: the module name.
+ * @return 1 if it is.
+ */
+static int
+mod_conf_is(const char* list, int n, const char* name)
+{
+	size_t len;
+	const char* w = mod_conf_word(list, n, &len);
+	return w && len == strlen(name) && strncmp(w, name, len) == 0;
+}
+
+/**
+ * Check that no module before this one could resolve or cache a name,
+ * and that dns64 works.  Allowed: this module first, or second behind
+ * dns64 ("dns64 dynlib ...").  dns64 never resolves by itself: it
+ * rewrites a client's AAAA or ip6.arpa PTR question into sub-queries
+ * that start at dns64's own position and so pass this module next, and
+ * the client's question passes it too.  dns64 only sets itself up on
+ * module_event_new, which only the first module gets, so it must be
+ * first or it silently skips PTR synthesis, dns64-synthall and
+ * dns64-ignore-aaaa.  Any other module before this one (respip,
+ * subnetcache, cachedb, ipsecmod, python, the validator, the iterator)
+ * is refused.
  * @param env: module environment.
  * @param id: this module's id.
  * @return 1 if the order is safe, 0 (logged) if not.
@@ -71,13 +118,30 @@ sh_mod_env_get(struct module_env* env, int id)
 static int
 mod_check_order(struct module_env* env, int id)
 {
-	if(id == 0)
-		return 1;
-	log_err("sinkhole: the dynlib module must be the first in "
-		"module-config (found at position %d in \"%s\"): a module "
-		"before it could resolve or cache sinkholed names", id + 1,
-		env->cfg->module_conf ? env->cfg->module_conf : "");
-	return 0;
+	const char* mc = env->cfg->module_conf ? env->cfg->module_conf : "";
+	size_t len;
+	int i;
+	if(id > 1 || (id == 1 && !mod_conf_is(mc, 0, "dns64"))) {
+		log_err("sinkhole: the dynlib module must be the first in "
+			"module-config, or second behind dns64 (found at "
+			"position %d in \"%s\"): another module before it "
+			"could resolve or cache sinkholed names; use \"dynlib "
+			"validator iterator\" or \"dns64 dynlib validator "
+			"iterator\"", id + 1, mc);
+		return 0;
+	}
+	for(i = id + 1; mod_conf_word(mc, i, &len); i++) {
+		if(!mod_conf_is(mc, i, "dns64"))
+			continue;
+		log_err("sinkhole: dns64 must come before the dynlib module "
+			"in module-config (found \"%s\"): behind another "
+			"module Unbound's dns64 never sees a new query and "
+			"skips PTR synthesis, dns64-synthall and "
+			"dns64-ignore-aaaa; use \"dns64 dynlib validator "
+			"iterator\"", mc);
+		return 0;
+	}
+	return 1;
 }
 
 /**
@@ -418,8 +482,12 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		return;
 	}
 	if(event == module_event_new || event == module_event_pass) {
+		/* a query is new here at its first visit: module_event_new
+		 * when this module is first, module_event_pass behind dns64
+		 * (for the client's query and dns64's sub-queries alike) */
+		int first = qstate->ext_state[id] == module_state_initial;
 		qstate->ext_state[id] = module_wait_module;
-		if(event == module_event_new) {
+		if(first) {
 			sh_snapshot_read_lock();
 			if(mod_handle_new(qstate, id, me,
 				sh_snapshot_get(&me->snap)))

@@ -9,7 +9,8 @@
 #            _build/unbound-src (the module must be compiled against the
 #            same Unbound it is loaded into; the daemon built there is the
 #            one the tests run)
-#   build    unbound, then autoreconf/configure/make this tree
+#   build    unbound (and its testbound, linked with -export-dynamic to
+#            load the module), then autoreconf/configure/make this tree
 #   check    build, then `make check`; the last line printed is
 #            "N passed, N failed, N skipped"; exit non-zero on any failure
 #   run      build, then start a demo sinkholing resolver on
@@ -184,6 +185,28 @@ do_unbound() {
 	echo "built $UNBOUND_DIR/unbound: $("$UNBOUND_DIR/unbound" -V 2>/dev/null | head -n 1)"
 }
 
+# Build the tree's testbound linked with -export-dynamic (as the daemon
+# is), so it can load the module: tests/integration/replay.test runs
+# Unbound's replay suite through it.  Additive: one more binary, the
+# tree is not reconfigured; a testbound without the exported symbols is
+# relinked.
+do_testbound() {
+	local tb=$UNBOUND_DIR/testbound
+	step "unbound: testbound with -export-dynamic"
+	if [ -x "$tb" ] && nm -D --defined-only "$tb" 2>/dev/null | grep ' T log_err$' >/dev/null; then
+		echo "already built: $tb"
+		return 0
+	fi
+	rm -f "$tb"
+	make -C "$UNBOUND_DIR" -j"$NPROC" testbound LDFLAGS=-export-dynamic >"$UNBOUND_DIR/make-testbound.out" 2>&1 || {
+		tail -n 30 "$UNBOUND_DIR/make-testbound.out"
+		die "building testbound failed (log: $UNBOUND_DIR/make-testbound.out)"
+	}
+	nm -D --defined-only "$tb" | grep ' T log_err$' >/dev/null ||
+		die "$tb does not export Unbound's symbols (-export-dynamic ignored?)"
+	echo "built $tb"
+}
+
 # ------------------------------------------------------------------
 # build
 # ------------------------------------------------------------------
@@ -326,8 +349,8 @@ cmd=${1:-build}
 case $cmd in
 deps) do_deps ;;
 unbound) do_deps; do_unbound ;;
-build) do_deps; do_unbound; do_build ;;
-check) do_deps; do_unbound; do_build; do_check ;;
+build) do_deps; do_unbound; do_testbound; do_build ;;
+check) do_deps; do_unbound; do_testbound; do_build; do_check ;;
 run) do_deps; do_unbound; do_build; do_run ;;
 -h | --help | help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" ;;
 *) die "unknown step '$cmd' (usage: $0 [deps|unbound|build|check|run])" ;;
