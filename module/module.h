@@ -7,13 +7,14 @@
 /**
  * \file
  * The glue between Unbound's dynlib module API and the core library
- * (include/sinkhole.h).  Three files share this header:
+ * (include/sinkhole.h).  These files share this header:
  *  - sinkhole_mod.c: the six dynlib entry points and the operate state
  *    machine;
  *  - answer.c: turns an sh_answer_plan into an Unbound dns_msg in the
  *    query's region;
  *  - reply.c: the inplace reply callback that attaches the Extended DNS
- *    Error and writes one log event per client reply.
+ *    Error and writes one log event per client reply;
+ *  - abi.c: refuses a daemon the module was not built for.
  * Every file that includes this header must include Unbound's config.h
  * first, as Unbound's own sources do.
  */
@@ -352,5 +353,16 @@ int sh_mod_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
 	struct regional* region, struct timeval* start_time, int id,
 	void* cb_args);
+
+/**
+ * Refuse an Unbound the module was not built for (abi.c): the running
+ * program's GNU build-id must be one recorded at build time, and the
+ * dynlib env must point into the daemon.  Reads memory only (no file:
+ * init runs after chroot).
+ * @param env: module environment, as handed to init (not kept).
+ * @param id: module id.
+ * @return 1 to go on, 0 (error logged) to refuse.
+ */
+int sh_mod_abi_check(struct module_env* env, int id);
 
 #endif /* SH_MODULE_H */

@@ -257,7 +257,7 @@ init(struct module_env* env, int id)
 	struct sh_config_source src;
 	struct sh_store* store = NULL;
 	const char* path = sh_config_path();
-	if(!de || !mod_check_order(env, id))
+	if(!sh_mod_abi_check(env, id) || !de || !mod_check_order(env, id))
 		return 0;
 	if(!(me = calloc(1, sizeof(*me)))) {
 		log_err("sinkhole: out of memory");
