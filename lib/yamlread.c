@@ -751,6 +751,62 @@ sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
 }
 
 int
+sh_yaml_map_next_any(struct sh_yaml* y, char** key, struct sh_yaml_mark* at)
+{
+	struct sh_yaml_mark km;
+	size_t len;
+
+	for(;;) {
+		if(!yr_load(y))
+			return 0;
+		if(y->ev.type == YAML_MAPPING_END_EVENT) {
+			yr_consume(y);
+			return 0;
+		}
+		km = yr_mark(&y->ev.start_mark);
+		if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
+			if(!y->bad)
+				sh_yaml_report(y, SH_SEV_ERROR, &km, "mapping "
+					"keys must be plain strings");
+			if(!sh_yaml_skip(y) || !sh_yaml_skip(y))
+				return 0;
+			continue;
+		}
+		len = y->ev.data.scalar.length;
+		if(!(*key = malloc(len + 1))) {
+			yr_fatal(y, &km, "out of memory");
+			return 0;
+		}
+		memcpy(*key, y->ev.data.scalar.value, len);
+		(*key)[len] = 0;
+		yr_consume(y);
+		if(at)
+			*at = km;
+		return 1;
+	}
+}
+
+int
+sh_yaml_next_document(struct sh_yaml* y)
+{
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
+		yr_fatal(y, NULL, "internal error: document not fully read");
+		return 0;
+	}
+	yr_consume(y);
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type == YAML_DOCUMENT_START_EVENT) {
+		yr_consume(y);
+		return 1;
+	}
+	yr_consume(y);
+	return 0;
+}
+
+int
 sh_yaml_map_has(const struct sh_yaml_map* m, int key)
 {
 	return (m->seen & (1u << key)) != 0;
