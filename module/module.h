@@ -126,7 +126,8 @@ struct sh_mod_qstate {
 	/** a shallow copy of the feed's public fields for the log; its
 	 * strings point into the region */
 	struct sh_feed feed;
-	/** a shallow copy of the matched indicator, for its confidence */
+	/** a shallow copy of the matched indicator, for its confidence and
+	 * its rule (src, copied into the region) */
 	struct sh_indicator ind;
 	/** CNAME and DNAME rrsets of this query's upstream responses, in
 	 * arrival order (region owned, like the responses) */

@@ -101,6 +101,30 @@ qstate_feed_copy(struct regional* r, struct sh_feed* dst,
 	return 1;
 }
 
+/**
+ * Copy the rule an indicator came from (logged as rule.uuid and
+ * rule.description) into the query's region.
+ * @param r: the region.
+ * @param src: the rule, or NULL.
+ * @param dst: set to the copy, or NULL when there is none.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+qstate_source_copy(struct regional* r, const struct sh_source* src,
+	const struct sh_source** dst)
+{
+	struct sh_source* c;
+	*dst = NULL;
+	if(!src)
+		return 1;
+	if(!(c = regional_alloc_zero(r, sizeof(*c))) || (src->id
+		&& !(c->id = regional_strdup(r, src->id))) || (src->title
+		&& !(c->title = regional_strdup(r, src->title))))
+		return 0;
+	*dst = c;
+	return 1;
+}
+
 int
 sh_mod_qstate_block(struct module_qstate* qstate,
 	struct sh_mod_qstate* sq, enum sh_mod_reason reason,
@@ -115,7 +139,9 @@ sh_mod_qstate_block(struct module_qstate* qstate,
 	if(!(sq->indicator = qstate_name_dup(r, m->name)) ||
 		!(sq->target = qstate_name_dup(r, target ? target :
 			qstate->qinfo.qname)) ||
-		!qstate_feed_copy(r, &sq->feed, m->feed))
+		!qstate_feed_copy(r, &sq->feed, m->feed) ||
+		!qstate_source_copy(r, m->ind ? m->ind->src : NULL,
+		&sq->ind.src))
 		return 0;
 	sq->feed_id = sq->feed.id;
 	return 1;
