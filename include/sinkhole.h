@@ -393,6 +393,19 @@ const char* sh_feed_format_detect(const char* name, const char* data,
  */
 int sh_feed_file_wanted(const char* name);
 
+/**
+ * Write a feed, whatever format it was read from, as a native YAML feed
+ * (sinkholectl convert).  Loading the text gives the same indicators,
+ * flags, actions, times, confidences, tags, comments, own addresses and
+ * rules, and the same feed id, description, version, references and
+ * defaults.
+ * @param feed: the feed.
+ * @param len: set to the length of the text.
+ * @return the text, malloced (caller frees), NUL terminated; NULL when
+ *	out of memory.
+ */
+char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
+
 /** Take a reference to a feed.  @return feed. */
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
 /** Drop a reference to a feed; frees it at zero.  NULL is fine. */

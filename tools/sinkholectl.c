@@ -9,7 +9,8 @@
  * sinkholectl shares the feed loader and the matcher with the module,
  * so what it says about a feed or a name is what the resolver does:
  *  - lint FILE...   validate feed files, errors at file:line:column;
- *  - match NAME...  show which feed, indicator and action cover a name.
+ *  - match NAME...  show which feed, indicator and action cover a name;
+ *  - convert FILE... write feeds of any format as native YAML feeds.
  * Exit status: 0 success (lint: all valid; match: at least one name is
  * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
  * or load errors.
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "sinkhole.h"
 #include "report.h"
 
@@ -71,6 +73,7 @@ ctl_usage(FILE* out)
 	fprintf(out,
 "usage: sinkholectl [options] lint FILE...\n"
 "       sinkholectl [options] match NAME...\n"
+"       sinkholectl convert FILE... [--to yaml] [-o OUT]\n"
 "       sinkholectl [options] status [--status-file FILE] [--json]\n"
 "       sinkholectl report [report options] LOG...   (see report --help)\n"
 "\n"
@@ -82,6 +85,9 @@ ctl_usage(FILE* out)
 "                  file:line:column: error: text. Exit 0 if all are valid.\n"
 "  match NAME...   show the feed, indicator and action that cover each\n"
 "                  name, or 'no match'. Exit 0 if any name is blocked.\n"
+"  convert FILE... read feeds in any format (Sigma, STIX, RPZ, lists) and\n"
+"                  write them as native YAML feeds: to stdout, to the\n"
+"                  file OUT, or OUT/NAME.yaml when OUT is a directory.\n"
 "  status          show the running module's counters and feeds, read\n"
 "                  from its status file (status.file in the config).\n"
 "  report LOG...   review the event log: who asked, when, how often.\n"
@@ -436,6 +442,128 @@ ctl_status_cmd(const struct ctl_opts* o, int argc, char** argv)
 }
 
 /**
+ * Write a converted feed to a file, atomically: a temporary file
+ * (PATH.tmp, which the feed loaders skip) renamed over PATH.
+ * @param path: the destination.
+ * @param text: the YAML.
+ * @param len: its length.
+ * @return 1 on success, 0 on failure (reported).
+ */
+static int
+ctl_write_atomic(const char* path, const char* text, size_t len)
+{
+	char tmp[4096];
+	FILE* f;
+	if(snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "sinkholectl: %s: path too long\n", path);
+		return 0;
+	}
+	if(!(f = fopen(tmp, "we")) || fwrite(text, 1, len, f) != len
+		|| fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "sinkholectl: cannot write %s: %s\n", tmp,
+			strerror(errno));
+		if(f)
+			fclose(f);
+		unlink(tmp);
+		return 0;
+	}
+	if(fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "sinkholectl: cannot write %s: %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * Where a converted file goes: OUT itself, or OUT/NAME.yaml when OUT is
+ * a directory (NAME: the input's base name without its extension).
+ * @param out: the -o argument.
+ * @param in: the input file.
+ * @param buf: destination.
+ * @param len: its size.
+ * @return buf, or NULL when the path is too long.
+ */
+static const char*
+ctl_convert_dest(const char* out, const char* in, char* buf, size_t len)
+{
+	const char* b = strrchr(in, '/');
+	const char* dot;
+	struct stat st;
+	int n;
+	if(stat(out, &st) != 0 || !S_ISDIR(st.st_mode))
+		return out;
+	b = b ? b + 1 : in;
+	dot = strrchr(b, '.');
+	n = snprintf(buf, len, "%s/%.*s.yaml", out, (int)(dot && dot != b ?
+		(size_t)(dot - b) : strlen(b)), b);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+/**
+ * Convert feed files of any format to native YAML feeds.
+ * @param argc: arguments after "convert".
+ * @param argv: the arguments: FILE... [--to yaml] [-o OUT].
+ * @return exit status.
+ */
+static int
+ctl_convert(int argc, char** argv)
+{
+	struct ctl_diag_count dc = {0, 0};
+	const char* out = NULL;
+	char dest[4096];
+	int i, nfiles = 0, bad = 0;
+	struct stat st;
+	for(i = 0; i < argc; i++) {
+		if(strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
+			if(strcmp(argv[++i], "yaml") != 0) {
+				fprintf(stderr, "sinkholectl: convert: --to "
+					"%s: only yaml (the native feed) is "
+					"written\n", argv[i]);
+				return CTL_EXIT_USAGE;
+			}
+		} else if((strcmp(argv[i], "-o") == 0 || strcmp(argv[i],
+			"--output") == 0) && i + 1 < argc)
+			out = argv[++i];
+		else if(argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "sinkholectl: convert: unknown option "
+				"%s\n", argv[i]);
+			return CTL_EXIT_USAGE;
+		} else	argv[nfiles++] = argv[i];
+	}
+	if(nfiles == 0 || (nfiles > 1 && (!out || stat(out, &st) != 0
+		|| !S_ISDIR(st.st_mode)))) {
+		fprintf(stderr, "sinkholectl: convert: %s\n", nfiles == 0 ?
+			"no input file" : "several files need -o DIRECTORY");
+		return CTL_EXIT_USAGE;
+	}
+	for(i = 0; i < nfiles; i++) {
+		struct sh_feed* f = sh_feed_load(argv[i], NULL, time(NULL),
+			ctl_diag, &dc);
+		const char* d;
+		size_t len = 0;
+		char* text = f ? sh_feed_to_yaml(f, &len) : NULL;
+		if(!text) {
+			if(f)
+				fprintf(stderr, "sinkholectl: %s: out of memory"
+					"\n", argv[i]);
+			bad++;
+		} else if(!out)
+			fwrite(text, 1, len, stdout);
+		else if(!(d = ctl_convert_dest(out, argv[i], dest,
+			sizeof(dest))) || !ctl_write_atomic(d, text, len))
+			bad++;
+		else	fprintf(stderr, "%s: %s feed %s, %u entries, written "
+				"to %s\n", argv[i], f->format, f->id,
+				(unsigned)f->num_ind, d);
+		free(text);
+		sh_feed_unref(f);
+	}
+	return bad ? 1 : 0;
+}
+
+/**
  * Parse the options.
  * @param argc: as main.
  * @param argv: as main.
@@ -493,6 +621,8 @@ main(int argc, char** argv)
 		return ctl_lint(&o, argv + i + 1, argc - i - 1);
 	if(strcmp(argv[i], "match") == 0 && i + 1 < argc)
 		return ctl_match(&o, argv + i + 1, argc - i - 1);
+	if(strcmp(argv[i], "convert") == 0 && i + 1 < argc)
+		return ctl_convert(argc - i - 1, argv + i + 1);
 	fprintf(stderr, "sinkholectl: unknown command or missing arguments: "
 		"%s\n", argv[i]);
 	ctl_usage(stderr);

@@ -611,7 +611,7 @@ int
 sh_fb_hostlike(const char* text, size_t len)
 {
 	size_t i, label = 0;
-	int dots = 0;
+	int dots = 0, digits = 1;
 
 	if(len > 0 && text[len - 1] == '.')
 		len--;
@@ -624,15 +624,19 @@ sh_fb_hostlike(const char* text, size_t len)
 				return 0;
 			dots++;
 			label = 0;
+			digits = 1;
 			continue;
 		}
+		if(c < '0' || c > '9')
+			digits = 0;
 		if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 			|| (c >= '0' && c <= '9') || c == '-' || c == '_'
 			|| c >= 0x80))
 			return 0;
 		label++;
 	}
-	return label > 0 && dots > 0;
+	/* an all-digit last label is an IPv4 address, not a name */
+	return label > 0 && dots > 0 && !digits;
 }
 
 /**

@@ -318,7 +318,8 @@ int sh_fb_strv_add(char*** v, const char* s);
 /**
  * Whether text looks like a host name: letters, digits, '-', '_', '.'
  * and bytes >= 0x80 (internationalised names), at least one dot, no
- * empty label except a final dot.  Used by readers of formats whose
+ * empty label except a final dot, a last label that is not all digits
+ * (an IPv4 address).  Used by readers of formats whose
  * values are not always names (Sigma, STIX) before they take one.
  * @param text: the text.
  * @param len: its length.
