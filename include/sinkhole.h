@@ -155,6 +155,8 @@ size_t sh_name_to_text(const uint8_t* wire, char* out, size_t outlen);
 
 /**
  * Compare two wire names for equality, ignoring ASCII case.
+ * @param a: a valid wire name.
+ * @param b: another valid wire name.
  * @return 1 if equal, 0 if not.
  */
 int sh_name_equal(const uint8_t* a, const uint8_t* b);
@@ -171,9 +173,21 @@ int sh_name_equal(const uint8_t* a, const uint8_t* b);
  * @return the name, static or buf.
  */
 const char* sh_rrtype_name(uint16_t type, char buf[16]);
-/** Mnemonic of a class ("IN", "CH", ...) or "CLASSnnn" in buf. */
+/**
+ * Mnemonic of a class ("IN", "CH", ...), or "CLASSnnn" (RFC 3597)
+ * written to buf for unknown classes.
+ * @param klass: the class.
+ * @param buf: scratch of at least 16 bytes, used for unknown classes.
+ * @return the name, static or buf.
+ */
 const char* sh_rrclass_name(uint16_t klass, char buf[16]);
-/** Mnemonic of an rcode ("NOERROR", "NXDOMAIN", ...) or "RCODEnn". */
+/**
+ * Mnemonic of an rcode ("NOERROR", "NXDOMAIN", ...), or "RCODEnn"
+ * written to buf for unknown ones.
+ * @param rcode: the response code.
+ * @param buf: scratch of at least 16 bytes, used for unknown codes.
+ * @return the name, static or buf.
+ */
 const char* sh_rcode_name(int rcode, char buf[16]);
 
 /* ------------------------------------------------------------------ */
@@ -198,6 +212,7 @@ enum sh_action {
 
 /**
  * Name of an action as written in YAML ("sinkhole", "nxdomain", ...).
+ * @param action: the action.
  * @return static string; "inherit" for SH_ACTION_INHERIT.
  */
 const char* sh_action_name(enum sh_action action);
@@ -366,6 +381,10 @@ struct sh_feed* sh_feed_load(const char* path, const struct sh_limits* lim,
  * @param name: file name to use in diagnostics.
  * @param data: the YAML text; need not be NUL terminated.
  * @param len: its length.
+ * @param lim: limits, or NULL for the defaults.
+ * @param now: the current time, for expiry.
+ * @param diag: receives errors, warnings and notes; may be NULL.
+ * @param arg: argument for diag.
  * @return as sh_feed_load.
  */
 struct sh_feed* sh_feed_parse(const char* name, const char* data,
@@ -406,9 +425,16 @@ int sh_feed_file_wanted(const char* name);
  */
 char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
 
-/** Take a reference to a feed.  @return feed. */
+/**
+ * Take a reference to a feed (atomic: any thread may).
+ * @param feed: the feed, or NULL.
+ * @return feed; the caller drops the reference with sh_feed_unref.
+ */
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
-/** Drop a reference to a feed; frees it at zero.  NULL is fine. */
+/**
+ * Drop a reference to a feed; the last one frees it.
+ * @param feed: the feed; NULL is fine.
+ */
 void sh_feed_unref(struct sh_feed* feed);
 
 /* ------------------------------------------------------------------ */
@@ -449,7 +475,10 @@ struct sh_match {
 struct sh_set* sh_set_build(struct sh_feed* const* feeds, size_t num,
 	enum sh_action default_action, sh_diag_fn diag, void* arg);
 
-/** Free a set and drop its feed references.  NULL is fine. */
+/**
+ * Free a set and drop its feed references.
+ * @param set: the set; NULL is fine.
+ */
 void sh_set_free(struct sh_set* set);
 
 /**
@@ -464,13 +493,30 @@ void sh_set_free(struct sh_set* set);
 int sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	struct sh_match* m);
 
-/** Number of entries (block and allow) in the set. */
+/**
+ * Number of entries (block and allow) in the set.
+ * @param set: the set.
+ * @return the count.
+ */
 size_t sh_set_count(const struct sh_set* set);
-/** Number of feeds in the set. */
+/**
+ * Number of feeds in the set.
+ * @param set: the set.
+ * @return the count.
+ */
 size_t sh_set_num_feeds(const struct sh_set* set);
-/** The i-th feed of the set. */
+/**
+ * The i-th feed of the set, in the order given to sh_set_build.
+ * @param set: the set.
+ * @param i: index below sh_set_num_feeds.
+ * @return the feed (the set holds a reference; valid while the set is).
+ */
 const struct sh_feed* sh_set_feed(const struct sh_set* set, size_t i);
-/** Bytes of memory held by the set itself (not the feeds). */
+/**
+ * Bytes of memory held by the set itself (not the feeds).
+ * @param set: the set.
+ * @return the bytes.
+ */
 size_t sh_set_memory(const struct sh_set* set);
 
 /* ------------------------------------------------------------------ */
@@ -576,11 +622,22 @@ struct sh_config* sh_config_read(const char* path,
  */
 void sh_config_source_clear(struct sh_config_source* src);
 
-/** Parse a configuration from memory, as sh_config_load. */
+/**
+ * Parse a configuration from memory, as sh_config_load.
+ * @param name: file name to use in diagnostics.
+ * @param data: the YAML text; need not be NUL terminated.
+ * @param len: its length.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return a new config (caller frees with sh_config_free), or NULL.
+ */
 struct sh_config* sh_config_parse(const char* name, const char* data,
 	size_t len, sh_diag_fn diag, void* arg);
 
-/** Free a configuration.  NULL is fine. */
+/**
+ * Free a configuration.
+ * @param cfg: the configuration; NULL is fine.
+ */
 void sh_config_free(struct sh_config* cfg);
 
 /* ------------------------------------------------------------------ */
@@ -817,6 +874,8 @@ struct sh_log_stats {
  * @param queue_bytes: capacity of the queue; raised to 4096 if smaller,
  *	so that one whole line always fits.
  * @param identity: resolver identity, for the writer's own events.
+ * @param diag: diagnostics (the file cannot be opened, out of memory).
+ * @param arg: argument for diag.
  * @return the log (caller closes with sh_log_close), or NULL with the
  *	reason logged through diag.
  */
@@ -833,15 +892,23 @@ struct sh_log* sh_log_open(const char* path, size_t queue_bytes,
  */
 int sh_log_submit(struct sh_log* log, const char* line, size_t len);
 
-/** Ask the writer to reopen the file at its next wake-up. */
+/**
+ * Ask the writer to reopen the file at its next wake-up (after a
+ * rotation).  Never blocks on the disk.
+ * @param log: the log.
+ */
 void sh_log_reopen(struct sh_log* log);
 
-/** Read the counters.  @param log: the log.  @param st: filled in. */
+/**
+ * Read the counters.
+ * @param log: the log.
+ * @param st: filled in.
+ */
 void sh_log_get_stats(struct sh_log* log, struct sh_log_stats* st);
 
 /**
  * Flush the queue, stop the writer thread, close the file and free.
- * NULL is fine.
+ * @param log: the log; NULL is fine.
  */
 void sh_log_close(struct sh_log* log);
 
@@ -883,7 +950,10 @@ struct sh_snapshot {
 struct sh_snapshot* sh_snapshot_new(struct sh_config* cfg,
 	struct sh_set* set, uint64_t generation);
 
-/** Free a snapshot, its config and its set.  NULL is fine. */
+/**
+ * Free a snapshot, its config and its set.
+ * @param snap: the snapshot; NULL is fine.
+ */
 void sh_snapshot_free(struct sh_snapshot* snap);
 
 /**
@@ -895,7 +965,11 @@ void sh_snapshot_free(struct sh_snapshot* snap);
  */
 void sh_snapshot_read_lock(void);
 
-/** Leave a read-side critical section. */
+/**
+ * Leave a read-side critical section entered with
+ * sh_snapshot_read_lock; snapshots got inside it must not be used
+ * after.
+ */
 void sh_snapshot_read_unlock(void);
 
 /**
@@ -944,7 +1018,12 @@ enum sh_feed_state {
 	SH_FEED_MISSING
 };
 
-/** Name of a feed state ("loaded", "unchanged", "failed", ...). */
+/**
+ * Name of a feed state, as the status file writes it.
+ * @param st: the state.
+ * @return "loaded", "unchanged", "failed", "removed", "missing", or "?"
+ *	(static).
+ */
 const char* sh_feed_state_name(enum sh_feed_state st);
 
 /** One file of the store, as reported after a scan. */
@@ -978,9 +1057,16 @@ struct sh_scan_result {
 /** Per-file last good feeds of one directory. */
 struct sh_store;
 
-/** @return a new empty store (free with sh_store_free), or NULL. */
+/**
+ * A new empty store.
+ * @return the store (free with sh_store_free), or NULL when out of
+ *	memory.
+ */
 struct sh_store* sh_store_new(void);
-/** Free a store and drop its feed references.  NULL is fine. */
+/**
+ * Free a store and drop its feed references.
+ * @param st: the store; NULL is fine.
+ */
 void sh_store_free(struct sh_store* st);
 
 /**

@@ -7,11 +7,13 @@
 /**
  * \file
  * The event log.  Resolver threads hand whole lines to sh_log_submit,
- * which copies them into a bounded byte ring under a mutex and returns;
- * when the ring lacks room the line is dropped and counted, so a slow
- * disk never stalls resolution.  One writer thread wakes on a condition
- * variable (or after a second), takes everything queued in one copy,
- * and writes it with write() on an O_APPEND descriptor.  The mutex is
+ * which appends them to a bounded queue buffer under a mutex and
+ * returns; when the queue lacks room the line is dropped and counted,
+ * so a slow disk never stalls resolution.  One writer thread wakes on a
+ * condition variable (or after a second), takes everything queued by
+ * swapping the queue with its own batch buffer (a pointer swap under
+ * the lock, no copy), and writes it with write() on an O_APPEND
+ * descriptor.  The mutex is
  * held only while bytes are copied in or out, never across write(),
  * open() or stat().
  *
@@ -65,10 +67,8 @@ struct sh_log {
 	/** the queue of whole lines (owned), cap bytes; swapped with
 	 * batch when the writer takes it */
 	char* ring;
-	/** capacity of the ring */
+	/** capacity of the queue (and of the batch) */
 	size_t cap;
-	/** offset of the oldest queued byte (always 0: taken whole) */
-	size_t head;
 	/** number of queued bytes */
 	size_t used;
 	/** 1 when sh_log_close asked the writer to finish */
@@ -292,7 +292,6 @@ ring_take(struct sh_log* log)
 	char* full = log->ring;
 	log->ring = log->batch;
 	log->batch = full;
-	log->head = 0;
 	log->used = 0;
 	return n;
 }

@@ -75,7 +75,7 @@ struct sh_reloader {
 	int wd_feeds;
 	/** watch of the configuration's directory, -1 if none */
 	int wd_config;
-	/** the directory feed_wd watches (owned) */
+	/** the directory wd_feeds watches (owned) */
 	char* watched_dir;
 	/** pipe to wake the thread up for stopping */
 	int wake[2];

@@ -6,14 +6,18 @@
 
 /**
  * \file
- * sinkholectl shares the feed loader and the matcher with the module,
- * so what it says about a feed or a name is what the resolver does:
+ * sinkholectl shares the feed loader (the feed store, lib/store.c) and
+ * the matcher with the module, so what it says about a feed or a name is
+ * what the resolver does:
  *  - lint FILE...   validate feed files, errors at file:line:column;
  *  - match NAME...  show which feed, indicator and action cover a name;
+ *  - status         show the counters and feeds of the running module,
+ *                   read as JSON from its status file;
+ *  - report LOG...  review the event log (report/, sh_report_main).
  *  - convert FILE... write feeds of any format as native YAML feeds.
  * Exit status: 0 success (lint: all valid; match: at least one name is
  * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
- * or load errors.
+ * or load errors (status: an unreadable or malformed status file).
  */
 
 #include <errno.h>
