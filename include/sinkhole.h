@@ -1036,6 +1036,10 @@ struct sh_store_file {
 	const struct sh_feed* feed;
 	/** for SH_FEED_FAILED: the first error, "file:line:col: ..." */
 	const char* error;
+	/** 1 when this scan read the file and its state is new (loaded
+	 * now, or failed now); 0 for a state carried over from an earlier
+	 * scan (unchanged, or still the same failed version) */
+	int fresh;
 };
 
 /** Summary of one scan. */
