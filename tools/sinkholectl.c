@@ -13,7 +13,7 @@
  *  - match NAME...  show which feed, indicator and action cover a name;
  *  - status         show the counters and feeds of the running module,
  *                   read as JSON from its status file;
- *  - report LOG...  review the event log (report/, sh_report_main).
+ *  - report LOG...  review the event log (report/, sh_report_main);
  *  - convert FILE... write feeds of any format as native YAML feeds.
  * Exit status: 0 success (lint: all valid; match: at least one name is
  * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
