@@ -85,58 +85,6 @@ jr_new(struct jr* r, enum sh_json_type type)
 }
 
 /**
- * Value of four hex digits.
- * @param s: the digits (4 readable bytes).
- * @return the value, or -1.
- */
-static long
-jr_hex4(const char* s)
-{
-	long v = 0;
-	int i;
-	for(i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if(c >= '0' && c <= '9') v |= c - '0';
-		else if(c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-		else if(c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-		else return -1;
-	}
-	return v;
-}
-
-/**
- * Write a code point as UTF-8.
- * @param cp: the code point, 1..0x10ffff, not a surrogate.
- * @param out: destination of 4 bytes.
- * @return bytes written.
- */
-static size_t
-jr_put_utf8(unsigned long cp, char* out)
-{
-	if(cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if(cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if(cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/**
  * Decode a \u escape, with the low half of a surrogate pair.
  * @param r: the reader, at the 'u'; advanced past the escape.
  * @param out: destination of 4 bytes.
@@ -146,14 +94,14 @@ static size_t
 jr_unicode(struct jr* r, char* out)
 {
 	long cp, lo;
-	if(r->end - r->p < 5 || (cp = jr_hex4(r->p + 1)) < 0) {
+	if(r->end - r->p < 5 || (cp = sh_hex4(r->p + 1)) < 0) {
 		jr_error(r, "bad \\u escape");
 		return 0;
 	}
 	r->p += 5;
 	if(cp >= 0xd800 && cp <= 0xdbff) {
 		if(r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
-			(lo = jr_hex4(r->p + 2)) < 0xdc00 || lo > 0xdfff) {
+			(lo = sh_hex4(r->p + 2)) < 0xdc00 || lo > 0xdfff) {
 			jr_error(r, "lone surrogate in a \\u escape");
 			return 0;
 		}
@@ -166,7 +114,7 @@ jr_unicode(struct jr* r, char* out)
 		jr_error(r, "\\u0000 is not accepted in a string");
 		return 0;
 	}
-	return jr_put_utf8((unsigned long)cp, out);
+	return sh_utf8_put((unsigned long)cp, out);
 }
 
 /**
