@@ -869,13 +869,19 @@ struct sh_log_stats {
  * writer thread writes whole lines only; every second it checks
  * whether the path still names the open file and reopens it if it was
  * moved or removed (logrotate), and after drops it writes a line with
- * event.action "events_dropped" and the count.
+ * event.action "events_dropped" and the count (kept until a line can be
+ * written again, so drops while the disk is full are reported once it
+ * has room).  A line that does not reach a file with a name (the file
+ * or its directory was deleted) is counted as dropped.
  * @param path: the log file.
  * @param queue_bytes: capacity of the queue; raised to 4096 if smaller,
  *	so that one whole line always fits.
  * @param identity: resolver identity, for the writer's own events.
- * @param diag: diagnostics (the file cannot be opened, out of memory).
- * @param arg: argument for diag.
+ * @param diag: diagnostics: the file cannot be opened, out of memory,
+ *	and, later, from the writer thread, once per episode, that lines
+ *	cannot be written (the file or its directory is gone, the disk is
+ *	full); may be NULL.
+ * @param arg: argument for diag (kept until sh_log_close).
  * @return the log (caller closes with sh_log_close), or NULL with the
  *	reason logged through diag.
  */
