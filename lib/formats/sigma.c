@@ -330,6 +330,39 @@ sc_primary(struct sigma_parse* P, struct sc_term* t)
 }
 
 /**
+ * Parse the next primary into a fresh term.
+ * @param P: the parser.
+ * @param p: the term, cleared and filled.
+ * @param at: set to where the primary starts.
+ * @return 1 on success, 0 after an error (reported).
+ */
+static int
+sc_take(struct sigma_parse* P, struct sc_term* p, size_t* at)
+{
+	*at = P->tok_at;
+	memset(p, 0, sizeof(*p));
+	sc_primary(P, p);
+	return !P->err;
+}
+
+/**
+ * Refuse "all of" several selections: no single name matches them all.
+ * @param P: the parser.
+ * @param p: the primary just parsed.
+ * @param at: where it starts.
+ * @return 1 if it is fine, 0 if refused (reported).
+ */
+static int
+sc_check_all(struct sigma_parse* P, const struct sc_term* p, size_t at)
+{
+	if(!p->all || p->n <= 1)
+		return 1;
+	sc_error_at(P, at, "'all of' several selections asks for all of them "
+		"at once, which no single name does");
+	return 0;
+}
+
+/**
  * Parse an AND of primaries and fold it into one term: positive terms
  * with host fields stay, positive terms without host fields only
  * narrow the rule, negated terms become allow entries.
@@ -346,18 +379,13 @@ sc_and(struct sigma_parse* P, struct sc_term* t, struct sigma_cond* C)
 
 	for(;;) {
 		struct sc_term p;
-		size_t i, at = P->tok_at;
-		memset(&p, 0, sizeof(p));
-		sc_primary(P, &p);
-		if(P->err)
+		size_t i, at;
+		if(!sc_take(P, &p, &at))
 			return;
 		if(p.negated) {
 			for(i = 0; i < p.n && C->nneg < SIGMA_MAX_IDENTS; i++)
 				C->neg[C->nneg++] = p.id[i];
-		} else if(p.all && p.n > 1) {
-			sc_error_at(P, at, "'all of' several selections asks "
-				"for all of them at once, which no single name "
-				"does");
+		} else if(!sc_check_all(P, &p, at)) {
 			return;
 		} else {
 			int host = 0;
@@ -395,21 +423,15 @@ sc_or(struct sigma_parse* P, struct sc_term* t)
 {
 	for(;;) {
 		struct sc_term p;
-		size_t i, at = P->tok_at;
-		memset(&p, 0, sizeof(p));
-		sc_primary(P, &p);
-		if(P->err)
+		size_t i, at;
+		if(!sc_take(P, &p, &at))
 			return;
 		if(p.negated) {
 			sc_error_at(P, at, "'not' inside 'or' or parentheses");
 			return;
 		}
-		if(p.all && p.n > 1) {
-			sc_error_at(P, at, "'all of' several selections asks "
-				"for all of them at once, which no single name "
-				"does");
+		if(!sc_check_all(P, &p, at))
 			return;
-		}
 		for(i = 0; i < p.n && t->n < SIGMA_MAX_IDENTS; i++)
 			t->id[t->n++] = p.id[i];
 		if(sc_is(P, "and")) {
@@ -1044,31 +1066,6 @@ sigma_rule(struct sigma* S)
 			"taken", title ? title : "?");
 }
 
-/**
- * A feed id from the file name, for rules without an id.
- * @param fb: the builder.
- * @return 1 on success, 0 when nothing usable is left (reported).
- */
-static int
-sigma_id_from_file(struct sh_fb* fb)
-{
-	const char* b = strrchr(fb->file, '/');
-	const char* dot;
-
-	b = b ? b + 1 : fb->file;
-	dot = strrchr(b, '.');
-	fb->feed->id = sh_fb_id_from(b, dot && dot != b ? (size_t)(dot - b) :
-		strlen(b));
-	if(!fb->feed->id) {
-		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "no rule gives an 'id' "
-			"and the file name makes no feed id");
-		return 0;
-	}
-	sh_fb_map(fb, 0, 0, "no rule gives an 'id': feed id '%s' from the "
-		"file name", fb->feed->id);
-	return 1;
-}
-
 int
 sh_read_sigma(struct sh_fb* fb, const char* data, size_t len)
 {
@@ -1099,7 +1096,8 @@ sh_read_sigma(struct sh_fb* fb, const char* data, size_t len)
 	if(sh_yaml_fatal(&y))
 		fb->fatal = 1;
 	sh_yaml_close(&y);
-	if(ok && !fb->fatal && !fb->feed->id && !sigma_id_from_file(fb))
+	if(ok && !fb->fatal && !fb->feed->id && !sh_fb_id_from_file(fb,
+		"no rule gives an 'id'"))
 		ok = 0;
 	return ok;
 }
