@@ -846,38 +846,56 @@ sigma_level(const char* level)
 }
 
 /**
- * Join the false positives into one comment.
+ * Append a false positive to the comment, within the scalar limit.
+ * @param c: the comment buffer, NUL terminated.
+ * @param max: its size.
+ * @param fp: the text to add.
+ */
+static void
+sigma_fp_add(char* c, size_t max, const char* fp)
+{
+	size_t n = strlen(c), k = strlen(fp);
+
+	if(fp[0] == 0)
+		return;
+	if(c[17] && n + 2 < max) {
+		memcpy(c + n, "; ", 3);
+		n += 2;
+	}
+	if(n + k >= max) {
+		k = max - n - 1;
+		while(k > 0 && ((unsigned char)fp[k] & 0xc0) == 0x80)
+			k--;
+	}
+	memcpy(c + n, fp, k);
+	c[n + k] = 0;
+}
+
+/**
+ * Join the false positives into one comment, no longer than the
+ * scalar limit (so a conversion loads again).
  * @param fp: the falsepositives node (a string or a list).
- * @return malloced comment, or NULL.
+ * @param max: the scalar limit.
+ * @return malloced comment, or NULL when there are none.
  */
 static char*
-sigma_falsepositives(const struct sh_ynode* fp)
+sigma_falsepositives(const struct sh_ynode* fp, size_t max)
 {
-	size_t i, len = 0;
+	size_t i;
 	char* c;
 
-	if(!fp)
-		return NULL;
-	if(fp->kind == SH_YAML_SCALAR) {
-		if(sh_ytree_is_null(fp))
-			return NULL;
-		len = strlen(fp->text) + 24;
-		if((c = malloc(len)))
-			snprintf(c, len, "false positives: %s", fp->text);
-		return c;
-	}
-	for(i = 0; i < fp->n; i++)
-		if(fp->kids[i]->kind == SH_YAML_SCALAR)
-			len += strlen(fp->kids[i]->text) + 2;
-	if(len == 0 || !(c = malloc(len + 24)))
+	if(!fp || max < 32 || !(c = malloc(max)))
 		return NULL;
 	strcpy(c, "false positives: ");
-	for(i = 0; i < fp->n; i++)
-		if(fp->kids[i]->kind == SH_YAML_SCALAR) {
-			if(c[17])
-				strcat(c, "; ");
-			strcat(c, fp->kids[i]->text);
-		}
+	if(fp->kind == SH_YAML_SCALAR && !sh_ytree_is_null(fp))
+		sigma_fp_add(c, max, fp->text);
+	for(i = 0; fp->kind == SH_YAML_SEQ && i < fp->n; i++)
+		if(fp->kids[i]->kind == SH_YAML_SCALAR)
+			sigma_fp_add(c, max, fp->kids[i]->text);
+	if(c[17] == 0) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -896,12 +914,14 @@ sigma_strv(const struct sh_ynode* n, char*** out, int urls)
 	if(!n)
 		return 1;
 	if(n->kind == SH_YAML_SCALAR)
-		return sh_ytree_is_null(n) || (urls && !sh_fb_url_valid(n->text))
+		return sh_ytree_is_null(n) || n->text[0] == 0 || (urls
+			&& !sh_fb_url_valid(n->text))
 			|| sh_fb_strv_add(out, n->text);
 	for(i = 0; n->kind == SH_YAML_SEQ && i < n->n; i++) {
 		const struct sh_ynode* k = n->kids[i];
 		if(k->kind != SH_YAML_SCALAR || sh_ytree_is_null(k)
-			|| (urls && !sh_fb_url_valid(k->text)))
+			|| k->text[0] == 0 || (urls
+			&& !sh_fb_url_valid(k->text)))
 			continue;
 		if(!sh_fb_strv_add(out, k->text))
 			return 0;
@@ -964,7 +984,7 @@ sigma_rule_meta(struct sigma* S)
 			"names are taken all the same", title ? title : "?",
 			st->text);
 	S->comment = sigma_falsepositives(sh_ytree_get(S->doc,
-		"falsepositives"));
+		"falsepositives"), S->fb->lim.max_scalar_bytes);
 	if(!sigma_strv(sh_ytree_get(S->doc, "tags"), &S->tags, 0)
 		|| !sigma_feed_meta(S) || ((id || title)
 		&& !(S->src = sh_fb_source(S->fb, id, title)))) {

@@ -408,7 +408,7 @@ stix_tags(const struct sh_ynode* o, const char* key, char*** tags)
 	size_t i;
 
 	for(i = 0; v && v->kind == SH_YAML_SEQ && i < v->n; i++)
-		if(v->kids[i]->kind == SH_YAML_SCALAR
+		if(v->kids[i]->kind == SH_YAML_SCALAR && v->kids[i]->text[0]
 			&& !sh_fb_strv_add(tags, v->kids[i]->text))
 			return 0;
 	return 1;
