@@ -569,6 +569,27 @@ sh_fb_id_from(const char* text, size_t len)
 }
 
 int
+sh_fb_id_from_file(struct sh_fb* fb, const char* why)
+{
+	const char* b = strrchr(fb->file, '/');
+	const char* dot;
+
+	b = b ? b + 1 : fb->file;
+	dot = strrchr(b, '.');
+	free(fb->feed->id);
+	fb->feed->id = sh_fb_id_from(b, dot && dot != b ? (size_t)(dot - b) :
+		strlen(b));
+	if(!fb->feed->id) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "%s and the file name "
+			"makes no feed id", why);
+		return 0;
+	}
+	sh_fb_map(fb, 0, 0, "%s: feed id '%s' from the file name", why,
+		fb->feed->id);
+	return 1;
+}
+
+int
 sh_fb_url_valid(const char* url)
 {
 	size_t i, skip;

@@ -301,6 +301,15 @@ int sh_fb_id_valid(const char* id);
 char* sh_fb_id_from(const char* text, size_t len);
 
 /**
+ * Set the feed id from the file's base name without its extension
+ * (sh_fb_id_from), with a mapping note, for files that give no id.
+ * @param fb: the builder.
+ * @param why: why, for the note: "the bundle has no 'id'".
+ * @return 1 on success, 0 when the name makes no id (reported).
+ */
+int sh_fb_id_from_file(struct sh_fb* fb, const char* why);
+
+/**
  * Whether a reference is an http:// or https:// URL without spaces.
  * @param url: the reference.
  * @return 1 if acceptable.

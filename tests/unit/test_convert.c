@@ -55,6 +55,15 @@ static const char* const samples[][2] = {
 	  "\"valid_until\": \"2031-01-01T00:00:00.5Z\", "
 	  "\"external_references\": [{\"url\": \"https://example.org/x\"}]},"
 	  "{\"type\": \"domain-name\", \"value\": \"c.example\"}]}" },
+	{ "empty.yml",
+	  "title: ''\nid: e-1\ndescription: ''\ntags: ['', t]\n"
+	  "falsepositives: ['', \"\\0x\"]\nlogsource: {category: dns}\n"
+	  "detection:\n  s: {query: a.example}\n  condition: s\n" },
+	{ "empty.json",
+	  "{\"type\": \"bundle\", \"id\": \"bundle--e\", \"objects\": ["
+	  "{\"type\": \"indicator\", \"name\": \"\", \"description\": "
+	  "\"\\u0000\", \"labels\": [\"\"], \"pattern\": "
+	  "\"[domain-name:value = 'a.example']\"}]}" },
 	{ NULL, NULL }
 };
 
