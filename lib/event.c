@@ -211,7 +211,7 @@ jb_kstr_ascii(struct jbuf* b, const char* key, const char* s)
 	jb_raw(b, key);
 	jb_mem(b, "\"", 1);
 	while(i < n && b->ok) {
-		k = (u[i] >= 0x80) ? utf8_len(u + i, n - i) : 0;
+		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, n - i) : 0;
 		if(k == 0) {
 			if(json_escape_byte(u[i], esc))
 				jb_raw(b, esc);

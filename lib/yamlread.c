@@ -79,8 +79,6 @@ yr_fatal(struct sh_yaml* y, const struct sh_yaml_mark* at, const char* text)
 	y->fatal = 1;
 }
 
-static size_t yr_utf8_len(const unsigned char* p, size_t left);
-
 const char*
 sh_yaml_quote(const char* s, size_t len, char buf[SH_YAML_QUOTE_MAX])
 {
@@ -90,7 +88,7 @@ sh_yaml_quote(const char* s, size_t len, char buf[SH_YAML_QUOTE_MAX])
 	if(len > max)
 		max = SH_YAML_QUOTE_MAX - 7;
 	while(i < len) {
-		k = (u[i] >= 0x80) ? yr_utf8_len(u + i, len - i) : 1;
+		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, len - i) : 1;
 		/* printable characters only: no C0, DEL or C1 controls */
 		if(k <= 1 || (u[i] == 0xc2 && u[i + 1] < 0xa0))
 			k = 1;

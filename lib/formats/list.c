@@ -27,9 +27,10 @@
  * Anything else on a line is an error with its line and column.  The
  * feed id is the file name without directory and extension.  A name
  * listed twice with the same scope is taken once, with a note (lists
- * are concatenated from many sources).
+ * are concatenated from many sources): the builder's merge mode.
  */
 #include "formats/formats.h"
+#include "util.h"
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +38,6 @@
 
 /** Longest address token of a hosts line ("ffff:...%zone"). */
 #define LIST_ADDR_MAX 64
-
-/** A name taken, in the duplicate set. */
-struct list_seen {
-	/** offset of its wire name in the builder's name arena, plus 1;
-	 * 0 marks an empty slot */
-	size_t off;
-	/** length of the name */
-	size_t len;
-	/** its SH_IND_EXACT and SH_IND_ALLOW flags */
-	unsigned flags;
-	/** the line it was first listed at */
-	unsigned line;
-};
 
 /** What one list file has given so far. */
 struct list_state {
@@ -59,14 +47,6 @@ struct list_state {
 	unsigned line;
 	/** names taken: plain, hosts, adblock; local records skipped */
 	size_t plain, hosts, adblock, local;
-	/** names seen twice, taken once */
-	size_t dups;
-	/** hash set of the names taken (open addressing) */
-	struct list_seen* seen;
-	/** its size, a power of two */
-	size_t seen_cap;
-	/** entries in it */
-	size_t seen_num;
 };
 
 /**
@@ -81,124 +61,24 @@ list_blank(char c)
 }
 
 /**
- * Hash of a wire name and a scope, for the duplicate set.
- * @param wire: canonical wire name.
- * @param len: its length.
- * @param flags: SH_IND_EXACT and SH_IND_ALLOW of the entry.
- * @return the hash.
- */
-static size_t
-list_hash(const uint8_t* wire, size_t len, unsigned flags)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ flags;
-	size_t i;
-
-	for(i = 0; i < len; i++)
-		h = (h ^ wire[i]) * 0x100000001b3ULL;
-	return (size_t)(h ^ (h >> 31));
-}
-
-/**
- * Double the duplicate set and rehash it.
- * @param L: the state.
- * @return 1 on success, 0 when out of memory.
- */
-static int
-list_seen_grow(struct list_state* L)
-{
-	size_t ncap = L->seen_cap ? L->seen_cap * 2 : 1024, i, j;
-	struct list_seen* n = calloc(ncap, sizeof(*n));
-
-	if(!n)
-		return 0;
-	for(i = 0; i < L->seen_cap; i++) {
-		const struct list_seen* e = &L->seen[i];
-		if(!e->off)
-			continue;
-		j = list_hash(L->fb->names + e->off - 1, e->len, e->flags)
-			& (ncap - 1);
-		while(n[j].off)
-			j = (j + 1) & (ncap - 1);
-		n[j] = *e;
-	}
-	free(L->seen);
-	L->seen = n;
-	L->seen_cap = ncap;
-	return 1;
-}
-
-/**
- * Find a name in the duplicate set, or the free slot for it.
- * @param L: the state (seen_cap > 0).
- * @param wire: the name.
- * @param len: its length.
- * @param flags: its scope flags.
- * @return the slot: taken by the same name, or free (off == 0).
- */
-static struct list_seen*
-list_seen_find(struct list_state* L, const uint8_t* wire, size_t len,
-	unsigned flags)
-{
-	size_t j = list_hash(wire, len, flags) & (L->seen_cap - 1);
-
-	for(; L->seen[j].off; j = (j + 1) & (L->seen_cap - 1)) {
-		const struct list_seen* e = &L->seen[j];
-		if(e->len == len && e->flags == flags && memcmp(L->fb->names
-			+ e->off - 1, wire, len) == 0)
-			break;
-	}
-	return &L->seen[j];
-}
-
-/**
- * Take one name: parse it, skip it if already taken with the same
- * scope, else store it.
+ * Take one name (a repeat is left out by the builder's merge mode, with
+ * a note).
  * @param L: the state.
  * @param text: the name.
  * @param len: its length.
  * @param column: its column.
  * @param flags: SH_IND_EXACT and/or SH_IND_ALLOW.
- * @return 1 if taken (or a duplicate), 0 if refused or fatal.
+ * @return 1 if taken (or a repeat), 0 if refused or fatal.
  */
 static int
 list_take(struct list_state* L, const char* text, size_t len,
 	unsigned column, unsigned flags)
 {
 	struct sh_indicator ind;
-	struct list_seen* e;
-	uint8_t wire[SH_NAME_MAX];
-	size_t wl;
 
 	sh_fb_ind_init(&ind, L->line, column, (flags & SH_IND_ALLOW) != 0);
 	ind.flags = flags;
-	if(!sh_fb_count(L->fb, L->line, column) || (wl = sh_fb_name(L->fb,
-		text, len, L->line, column, (flags & SH_IND_ALLOW) != 0,
-		SH_SEV_ERROR, wire, &ind.unicode)) == 0)
-		return 0;
-	if((L->seen_num + 1) * 2 > L->seen_cap && !list_seen_grow(L)) {
-		free(ind.unicode);
-		sh_fb_report(L->fb, SH_SEV_ERROR, L->line, column,
-			"out of memory");
-		L->fb->fatal = 1;
-		return 0;
-	}
-	e = list_seen_find(L, wire, wl, flags);
-	if(e->off) {
-		free(ind.unicode);
-		sh_fb_map(L->fb, L->line, column, "'%.*s' is listed again "
-			"(first at line %u); taken once", (int)len, text,
-			e->line);
-		L->dups++;
-		return 1;
-	}
-	if(!sh_fb_add_wire(L->fb, &ind, wire, wl))
-		return 0;
-	e->off = L->fb->names_len - wl + 1;
-	e->len = wl;
-	e->flags = flags;
-	e->line = L->line;
-	L->seen_num++;
-	return 1;
+	return sh_fb_add(L->fb, &ind, text, len, SH_SEV_ERROR);
 }
 
 /**
@@ -248,6 +128,28 @@ list_check_host(struct list_state* L, const char* p, size_t n,
 }
 
 /**
+ * Whether text is valid UTF-8 without control characters, so that it
+ * can be the feed's description or version (and written back as YAML).
+ * @param p: the text.
+ * @param n: its length.
+ * @return 1 if it is.
+ */
+static int
+list_text_ok(const char* p, size_t n)
+{
+	const unsigned char* u = (const unsigned char*)p;
+	size_t i = 0, k;
+
+	while(i < n) {
+		if(u[i] < 0x20 || u[i] == 0x7f || (k = sh_utf8_len(u + i,
+			n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/**
  * Take a "Title:" or "Version:" comment as the feed's description or
  * version (the first one of each).
  * @param L: the state.
@@ -276,6 +178,11 @@ list_meta(struct list_state* L, const char* p, size_t n)
 		n--;
 	if(n == 0 || n > L->fb->lim.max_scalar_bytes)
 		return;
+	if(!list_text_ok(p, n)) {
+		sh_fb_map(L->fb, L->line, 1, "a Title: or Version: comment "
+			"that is not printable UTF-8 text; not taken");
+		return;
+	}
 	if((*dst = malloc(n + 1)) != NULL) {
 		memcpy(*dst, p, n);
 		(*dst)[n] = 0;
@@ -541,6 +448,7 @@ sh_read_list(struct sh_fb* fb, const char* data, size_t len)
 
 	memset(&L, 0, sizeof(L));
 	L.fb = fb;
+	fb->merge = 1;
 	ok = list_id(&L);
 	if(len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -553,11 +461,10 @@ sh_read_list(struct sh_fb* fb, const char* data, size_t len)
 			ok = 0;
 		i = e + 1;
 	}
-	free(L.seen);
 	sh_fb_map(fb, 0, 0, "taken: %zu names (%zu plain names with their "
 		"subdomains, %zu hosts entries exactly, %zu adblock rules); "
-		"skipped: %zu local host records, %zu repeats", L.plain + L.hosts
-		+ L.adblock - L.dups, L.plain, L.hosts, L.adblock, L.local,
-		L.dups);
+		"skipped: %zu local host records, %zu repeats", fb->feed->num_ind,
+		L.plain, L.hosts, L.adblock, L.local, L.plain + L.hosts +
+		L.adblock - fb->feed->num_ind);
 	return ok && !fb->fatal;
 }

@@ -27,6 +27,7 @@
  *  - A / AAAA local data sinkhole with these addresses (the indicator's
  *                        own; a type without local data gets NODATA);
  *                        other local data types get NODATA, with a note
+ *                        (local data without A or AAAA: nodata)
  *  - CNAME other.name.   a walled garden: sinkholed with the
  *                        configuration's addresses, with a note
  * A name with both a bare and a "*." trigger of the same policy is one
@@ -528,11 +529,16 @@ rpz_action(struct rpz_state* R, const struct rpz_policy* p,
 	default:
 		break;
 	}
-	ind->action = SH_ACTION_SINKHOLE;
 	if(p->other)
 		sh_fb_map(R->fb, p->line, p->column, "'%s': local data other "
 			"than A and AAAA cannot be served; those types get "
 			"NODATA", text);
+	if(!p->have4 && !p->have6) {
+		/* no address at all: every type gets NODATA */
+		ind->action = SH_ACTION_NODATA;
+		return 1;
+	}
+	ind->action = SH_ACTION_SINKHOLE;
 	if(!(ind->addr = calloc(1, sizeof(*ind->addr)))) {
 		sh_fb_report(R->fb, SH_SEV_ERROR, p->line, p->column,
 			"out of memory");

@@ -84,7 +84,8 @@ test_policies(void** state)
 	assert_memory_equal(ind->addr->ipv4, a4, 4);
 	ft_expect(SH_SEV_NOTE, 17, 1, "one IPv4 address per indicator");
 	ind = ft_need(f, "txt.example", SH_IND_EXACT);
-	assert_true(!ind->addr->have4 && !ind->addr->have6);
+	assert_int_equal(ind->action, SH_ACTION_NODATA);
+	assert_null(ind->addr);
 	ft_expect(SH_SEV_NOTE, 18, 1, "other than A and AAAA");
 	ind = ft_need(f, "xn--bcher-kva.example", SH_IND_EXACT);
 	assert_string_equal(ind->unicode, "bücher.example");
