@@ -161,6 +161,48 @@ size_t sh_name_to_text(const uint8_t* wire, char* out, size_t outlen);
  */
 int sh_name_equal(const uint8_t* a, const uint8_t* b);
 
+/** Size of the warning and error texts of struct sh_feed_name. */
+#define SH_FEED_NAME_MSG_MAX 768
+
+/** A domain name as written in a feed, parsed by sh_name_from_feed. */
+struct sh_feed_name {
+	/** canonical wire name: A-labels, never raw UTF-8 from the text */
+	uint8_t wire[SH_NAME_MAX];
+	/** its length */
+	size_t len;
+	/** the name with U-labels (UTF-8, lower case, no trailing dot)
+	 * when it has valid A-labels, else NULL; malloced, the caller
+	 * frees it (or takes it over) */
+	char* unicode;
+	/** a warning for the operator, "" when none */
+	char warning[SH_FEED_NAME_MSG_MAX];
+	/** why the name was refused, "" on success */
+	char error[SH_FEED_NAME_MSG_MAX];
+};
+
+/**
+ * Parse a domain name as written by a person or a feed publisher, with
+ * the rules every feed reader applies (documented in README.md, "Names
+ * in feeds"):
+ *  - a name with non-ASCII characters is an internationalised name: it
+ *    is converted to A-labels with IDNA2008 and UTS #46 processing
+ *    (non-transitional, as libidn2 does it), so bücher.example becomes
+ *    xn--bcher-kva.example, the name clients ask for; what does not
+ *    convert is refused; such a name may not hold backslashes;
+ *  - in an ASCII name, only the escapes sh_name_to_text writes are
+ *    taken: \. (a dot inside a label), \\ (a backslash), \" and \DDD
+ *    (any byte); any other \X is refused as ambiguous (RFC 1035 reads
+ *    it as X, which is never what "back\slash" meant);
+ *  - xn-- labels are checked; an invalid one is kept as written, with
+ *    a warning.  Raw bytes >= 0x80 given with \DDD are kept, with a
+ *    warning (clients that use IDNA never ask for them).
+ * @param text: NUL terminated name.
+ * @param out: filled in; on success the caller frees out->unicode.
+ * @return 1 on success, 0 if refused (out->error says why, nothing to
+ *	free).
+ */
+int sh_name_from_feed(const char* text, struct sh_feed_name* out);
+
 /* ------------------------------------------------------------------ */
 /* DNS mnemonics                                                       */
 /* ------------------------------------------------------------------ */
@@ -309,6 +351,9 @@ struct sh_indicator {
 	struct sh_ind_addr* addr;
 	/** the rule it came from (one of feed->sources), or NULL */
 	const struct sh_source* src;
+	/** the name with U-labels (UTF-8) when it has A-labels, or NULL;
+	 * logged as threat.indicator.name */
+	char* unicode;
 };
 
 /**
@@ -779,6 +824,10 @@ struct sh_event {
 	const char* rule_uuid;
 	/** title of that rule (rule.description), or NULL */
 	const char* rule_title;
+	/** the indicator's U-label form when it has A-labels, logged as
+	 * threat.indicator.name (its display name; rule.name keeps the
+	 * A-labels), or NULL */
+	const char* indicator_unicode;
 	/** for reason "cname": the names from the question to the
 	 * sinkholed name (valid wire names), logged as
 	 * unbound_sinkhole.chain; NULL when there is none */
@@ -806,7 +855,8 @@ struct sh_event {
 
 /**
  * Fill an event's rule fields from the matched feed and indicator:
- * feed_id, feed_reference, confidence, rule_uuid and rule_title.  The
+ * feed_id, feed_reference, confidence, rule_uuid, rule_title and
+ * indicator_unicode.  The
  * event points into them (borrowed): they must outlive its formatting.
  * @param ev: the event.
  * @param feed: the matched feed, or NULL.

@@ -82,15 +82,26 @@ yr_fatal(struct sh_yaml* y, const struct sh_yaml_mark* at, const char* text)
 const char*
 sh_yaml_quote(const char* s, size_t len, char buf[SH_YAML_QUOTE_MAX])
 {
-	size_t i, n = len;
+	const unsigned char* u = (const unsigned char*)s;
+	size_t i = 0, n = 0, k, max = SH_YAML_QUOTE_MAX - 4;
 
-	if(n > SH_YAML_QUOTE_MAX - 4)
-		n = SH_YAML_QUOTE_MAX - 7;
-	for(i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+	if(len > max)
+		max = SH_YAML_QUOTE_MAX - 7;
+	while(i < len) {
+		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, len - i) : 1;
+		/* printable characters only: no C0, DEL or C1 controls */
+		if(k <= 1 || (u[i] == 0xc2 && u[i + 1] < 0xa0))
+			k = 1;
+		if(n + k > max)
+			break;
+		if(k == 1)
+			buf[n++] = (u[i] < 0x20 || u[i] >= 0x7f) ? '?' :
+				(char)u[i];
+		else	memcpy(buf + n, u + i, k);
+		n += (k == 1) ? 0 : k;
+		i += k;
 	}
-	if(n < len) {
+	if(i < len) {
 		memcpy(buf + n, "...", 3);
 		n += 3;
 	}

@@ -130,7 +130,8 @@ struct sh_mod_qstate {
 	uint8_t* target;
 	/** what the log says about the match, copied into the region so
 	 * nothing points into the set: the event's rule fields (feed_id,
-	 * feed_reference, confidence, rule_uuid, rule_title) */
+	 * feed_reference, confidence, rule_uuid, rule_title,
+	 * indicator_unicode) */
 	struct sh_mod_rule {
 		/** the matched feed id */
 		char* feed_id;
@@ -142,6 +143,8 @@ struct sh_mod_qstate {
 		char* rule_uuid;
 		/** the source rule's title, or NULL */
 		char* rule_title;
+		/** the indicator's U-label form, or NULL */
+		char* indicator_unicode;
 	} rule;
 	/** CNAME and DNAME rrsets of this query's upstream responses, in
 	 * arrival order (region owned, like the responses) */

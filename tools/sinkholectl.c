@@ -248,23 +248,26 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
 static int
 ctl_match_one(const struct sh_set* set, const char* name)
 {
-	uint8_t wire[SH_NAME_MAX];
+	struct sh_feed_name fn;
 	char ind[SH_NAME_TEXT_MAX];
-	const char* err = NULL;
 	struct sh_match m;
-	if(!sh_name_from_text(name, wire, &err)) {
+	if(!sh_name_from_feed(name, &fn)) {
 		fprintf(stderr, "sinkholectl: %s: invalid name: %s\n", name,
-			err ? err : "?");
+			fn.error);
 		return -1;
 	}
-	if(!sh_set_match(set, wire, &m)) {
+	free(fn.unicode);
+	if(!sh_set_match(set, fn.wire, &m)) {
 		printf("%s: no match\n", name);
 		return 0;
 	}
 	sh_name_to_text(m.name, ind, sizeof(ind));
-	printf("%s: %s (feed %s, indicator %s, %s)\n", name,
+	printf("%s: %s (feed %s, indicator %s%s%s%s, %s)\n", name,
 		m.action == SH_ACTION_ALLOW ? "allowed" :
 		sh_action_name(m.action), m.feed->id, ind,
+		(m.ind && m.ind->unicode) ? " (" : "",
+		(m.ind && m.ind->unicode) ? m.ind->unicode : "",
+		(m.ind && m.ind->unicode) ? ")" : "",
 		(m.ind && (m.ind->flags & SH_IND_EXACT)) ? "exact" :
 		"subdomains");
 	return m.action != SH_ACTION_ALLOW;
