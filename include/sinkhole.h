@@ -392,6 +392,14 @@ const char* sh_feed_format_detect(const char* name, const char* data,
  */
 int sh_feed_file_wanted(const char* name);
 
+/**
+ * SHA-256 of bytes as lower-case hex, as feeds' sha256 fields hold it.
+ * @param data: the bytes.
+ * @param len: their number.
+ * @param hex: destination of 65 bytes, NUL terminated.
+ */
+void sh_sha256_hex(const char* data, size_t len, char hex[65]);
+
 /** Take a reference to a feed.  @return feed. */
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
 /** Drop a reference to a feed; frees it at zero.  NULL is fine. */
@@ -477,6 +485,26 @@ size_t sh_set_num_feeds(const struct sh_set* set);
 const struct sh_feed* sh_set_feed(const struct sh_set* set, size_t i);
 /** Bytes of memory held by the set itself (not the feeds). */
 size_t sh_set_memory(const struct sh_set* set);
+
+/**
+ * Callback of sh_set_foreach: one entry of the set.
+ * @param arg: user argument.
+ * @param m: the entry as a match would return it (its effective action,
+ *	name, feed and indicator); valid only during the call.
+ * @return 1 to go on, 0 to stop.
+ */
+typedef int (*sh_set_entry_fn)(void* arg, const struct sh_match* m);
+
+/**
+ * Visit every entry of the set once, in no particular order: the
+ * entries that won over duplicates, with their effective action, as
+ * sh_set_match would report them.  Used by export.
+ * @param set: the set.
+ * @param fn: called for each entry.
+ * @param arg: argument for fn.
+ * @return 1 if every entry was visited, 0 if fn stopped early.
+ */
+int sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg);
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
