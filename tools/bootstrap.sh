@@ -34,7 +34,7 @@ NPROC=$(nproc 2>/dev/null || echo 2)
 PACKAGES=(
 	gcc make libc6-dev binutils pkg-config autoconf automake libtool
 	dpkg-dev patch xz-utils
-	unbound nsd knot ldnsutils dnsutils dnsperf bind9 bind9-utils rsyslog
+	unbound nsd knot ldnsutils dnsutils dnsperf bind9 bind9-utils rsyslog rsyslog-relp
 	libcmocka-dev libyaml-dev libldns-dev
 	libssl-dev libexpat1-dev libevent-dev bison flex
 	valgrind tshark tcpdump jq clang libclang-rt-14-dev python3
