@@ -520,11 +520,11 @@ reload_drain(struct sh_reloader* r)
 		char* p = buf;
 		while(p < buf + len) {
 			struct inotify_event* ev = (struct inotify_event*)p;
-			size_t n = ev->len ? strlen(ev->name) : 0;
+			/* every name the loader reads (.rpz, .txt, ... too),
+			 * not only YAML: a zone an auth-zone transfer renames
+			 * into place must reload at once */
 			if(ev->wd == r->wd_feeds && (ev->len == 0 ||
-				(ev->name[0] != '.' && ((n > 5 && strcmp(ev->name
-				+ n - 5, ".yaml") == 0) || (n > 4 &&
-				strcmp(ev->name + n - 4, ".yml") == 0)))))
+				sh_feed_file_wanted(ev->name)))
 				relevant = 1;
 			else if(ev->wd == r->wd_config && ev->len &&
 				strcmp(ev->name, base) == 0)
