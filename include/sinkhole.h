@@ -159,6 +159,44 @@ size_t sh_name_to_text(const uint8_t* wire, char* out, size_t outlen);
 int sh_name_equal(const uint8_t* a, const uint8_t* b);
 
 /* ------------------------------------------------------------------ */
+/* The public suffix list (ECS dns.question fields)                    */
+/* ------------------------------------------------------------------ */
+
+/** A name split by the public suffix list, in presentation form. */
+struct sh_psl_parts {
+	/** the public suffix, ECS top_level_domain ("co.uk"); never empty
+	 * for a name that is not the root */
+	char top_level_domain[SH_NAME_TEXT_MAX];
+	/** one label more, ECS registered_domain ("evil.co.uk"); empty
+	 * when the name is itself a public suffix */
+	char registered_domain[SH_NAME_TEXT_MAX];
+	/** the labels under it, ECS subdomain ("www.cdn"); empty when none */
+	char subdomain[SH_NAME_TEXT_MAX];
+};
+
+/**
+ * Read the public suffix list: the newer of the packaged file
+ * (/usr/share/publicsuffix) and libpsl's built-in copy.  Call once at
+ * startup, before threads split names (it reads a file); without it the
+ * built-in copy is used.
+ * @return 1 if a list was read, 0 if not (the built-in one stays).
+ */
+int sh_psl_load(void);
+
+/** Free the list sh_psl_load read.  Not while names are being split. */
+void sh_psl_unload(void);
+
+/**
+ * Split a name by the public suffix list.  Never reads a file, never
+ * allocates; any thread may call it.  Names are written escaped as
+ * sh_name_to_text does, without a trailing dot.
+ * @param wire: a valid wire name.
+ * @param p: filled in (all empty on failure).
+ * @return 1, or 0 for the root.
+ */
+int sh_psl_split(const uint8_t* wire, struct sh_psl_parts* p);
+
+/* ------------------------------------------------------------------ */
 /* DNS mnemonics                                                       */
 /* ------------------------------------------------------------------ */
 

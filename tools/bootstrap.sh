@@ -35,7 +35,7 @@ PACKAGES=(
 	gcc make libc6-dev binutils pkg-config autoconf automake libtool
 	dpkg-dev patch xz-utils
 	unbound nsd knot ldnsutils dnsutils dnsperf bind9 bind9-utils rsyslog rsyslog-relp
-	libcmocka-dev libyaml-dev libldns-dev
+	libcmocka-dev libyaml-dev libldns-dev libpsl-dev publicsuffix
 	libssl-dev libexpat1-dev libevent-dev bison flex
 	valgrind tshark tcpdump jq clang libclang-rt-14-dev python3
 	iproute2 procps zlib1g-dev gzip chromium fonts-dejavu-core
