@@ -291,8 +291,7 @@ make_lines(char** lines[THREADS], size_t* lens[THREADS], double* avg_len)
 	ev.action = SH_ACTION_SINKHOLE;
 	ev.rcode = SH_RCODE_NOERROR;
 	ev.reason = "query";
-	ev.feed = feed;
-	ev.ind = &feed->ind[0];
+	sh_event_set_rule(&ev, feed, &feed->ind[0]);
 	ev.indicator = feed->ind[0].name;
 	for(t = 0; t < THREADS; t++) {
 		lines[t] = calloc(LINES, sizeof(char*));

@@ -33,6 +33,7 @@
 #include <stdarg.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -431,6 +432,19 @@ const char* sh_feed_format_detect(const char* name, const char* data,
 int sh_feed_file_wanted(const char* name);
 
 /**
+ * Write a feed, whatever format it was read from, as a native YAML feed
+ * (sinkholectl convert).  Loading the text gives the same indicators,
+ * flags, actions, times, confidences, tags, comments, own addresses and
+ * rules, and the same feed id, description, version, references and
+ * defaults.
+ * @param feed: the feed.
+ * @param len: set to the length of the text.
+ * @return the text, malloced (caller frees), NUL terminated; NULL when
+ *	out of memory.
+ */
+char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
+
+/**
  * SHA-256 of bytes as lower-case hex, as feeds' sha256 fields hold it.
  * @param data: the bytes.
  * @param len: their number.
@@ -442,25 +456,6 @@ void sh_sha256_hex(const char* data, size_t len, char hex[65]);
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
 /** Drop a reference to a feed; frees it at zero.  NULL is fine. */
 void sh_feed_unref(struct sh_feed* feed);
-
-/**
- * Load every feed file (sh_feed_file_wanted) in a directory, in name
- * order.  A file that fails is reported and skipped;
- * the others are loaded.
- * @param dir: directory.
- * @param lim: limits, or NULL.
- * @param now: current time.
- * @param diag: diagnostics.
- * @param arg: argument for diag.
- * @param feeds: on success, a malloced array of feed references; the
- *	caller unrefs each and frees the array.
- * @param num: number of feeds in the array.
- * @param failed: number of files that failed.
- * @return 1 if the directory could be read, 0 if not.
- */
-int sh_feed_load_dir(const char* dir, const struct sh_limits* lim,
-	time_t now, sh_diag_fn diag, void* arg, struct sh_feed*** feeds,
-	size_t* num, size_t* failed);
 
 /* ------------------------------------------------------------------ */
 /* The compiled domain set                                             */
@@ -613,6 +608,40 @@ const char* sh_config_path(void);
 struct sh_config* sh_config_load(const char* path, sh_diag_fn diag,
 	void* arg);
 
+/** The text a configuration was parsed from and its file's identity,
+ * so a reload can keep the last good text and tell whether the file
+ * changed without reading it again. */
+struct sh_config_source {
+	/** the file's bytes, NUL terminated (malloced; free with
+	 * sh_config_source_clear) */
+	char* text;
+	/** their length */
+	size_t len;
+	/** identity of the version read: fstat(2) of the descriptor the
+	 * bytes came from */
+	struct stat st;
+};
+
+/**
+ * Read and validate the configuration, as sh_config_load, reading the
+ * file exactly once, and hand back what was parsed.
+ * @param path: the YAML file.
+ * @param src: if not NULL, filled in on success with the text parsed
+ *	and the identity of the file it came from (ownership passes to the
+ *	caller); zeroed on failure.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return a new config (caller frees with sh_config_free), or NULL.
+ */
+struct sh_config* sh_config_read(const char* path,
+	struct sh_config_source* src, sh_diag_fn diag, void* arg);
+
+/**
+ * Free the text of a configuration source and zero it.
+ * @param src: the source.
+ */
+void sh_config_source_clear(struct sh_config_source* src);
+
 /** Parse a configuration from memory, as sh_config_load. */
 struct sh_config* sh_config_parse(const char* name, const char* data,
 	size_t len, sh_diag_fn diag, void* arg);
@@ -667,6 +696,25 @@ struct sh_answer_plan {
  */
 void sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
 	uint16_t qtype, struct sh_answer_plan* plan);
+
+/**
+ * Decide the answer for a query that matched a blocking entry, with
+ * the rules that depend on who asks and in which class: addresses only
+ * exist in class IN (another class gets NODATA with the SOA), and a
+ * query the resolver makes by itself (a name server address, a DS, a
+ * prefetch) is never handed a sinkhole address, which it could go on to
+ * use: it gets NXDOMAIN with the SOA.  Otherwise as sh_answer_plan.
+ * The module's first answer and its rebuilt CNAME chains both use it.
+ * @param cfg: configuration (addresses, TTL).
+ * @param m: the match; m->action must be a blocking action.
+ * @param qtype: the query type.
+ * @param qclass: the query class.
+ * @param internal: 1 when the resolver itself asks (no client).
+ * @param plan: filled in.
+ */
+void sh_answer_plan_query(const struct sh_config* cfg,
+	const struct sh_match* m, uint16_t qtype, uint16_t qclass,
+	int internal, struct sh_answer_plan* plan);
 
 /**
  * Encode SOA rdata for the sinkhole zone: MNAME, RNAME, serial,
@@ -729,10 +777,17 @@ struct sh_event {
 	const char* reason;
 	/** the matched indicator's wire name */
 	const uint8_t* indicator;
-	/** the matched feed */
-	const struct sh_feed* feed;
-	/** the matched indicator (for its confidence), or NULL */
-	const struct sh_indicator* ind;
+	/** the matched feed's id (rule.ruleset), or NULL */
+	const char* feed_id;
+	/** the feed's first reference URL (rule.reference), or NULL */
+	const char* feed_reference;
+	/** threat.indicator.confidence, 0..100: the indicator's own, else
+	 * its feed's default; -1 for none ("Not Specified") */
+	int confidence;
+	/** id of the rule the indicator came from (rule.uuid), or NULL */
+	const char* rule_uuid;
+	/** title of that rule (rule.description), or NULL */
+	const char* rule_title;
 	/** for reason "cname": the names from the question to the
 	 * sinkholed name (valid wire names), logged as
 	 * unbound_sinkhole.chain; NULL when there is none */
@@ -757,6 +812,17 @@ struct sh_event {
  * SH_CHAIN_MAX names.
  */
 #define SH_EVENT_LINE_MAX 32768
+
+/**
+ * Fill an event's rule fields from the matched feed and indicator:
+ * feed_id, feed_reference, confidence, rule_uuid and rule_title.  The
+ * event points into them (borrowed): they must outlive its formatting.
+ * @param ev: the event.
+ * @param feed: the matched feed, or NULL.
+ * @param ind: the matched indicator, or NULL.
+ */
+void sh_event_set_rule(struct sh_event* ev, const struct sh_feed* feed,
+	const struct sh_indicator* ind);
 
 /**
  * Format an event as one ECS JSON line, terminated by '\n'.  The field
@@ -1021,6 +1087,37 @@ size_t sh_store_feeds(const struct sh_store* st, struct sh_feed*** feeds);
  */
 const struct sh_store_file* sh_store_files(const struct sh_store* st,
 	size_t* n);
+
+/**
+ * Build a set from the store's active feeds, as sinkholectl and the
+ * module both do.
+ * @param st: the store.
+ * @param def: action for indicators and feeds that give none.
+ * @param diag: diagnostics of the build (out of memory included).
+ * @param arg: argument for diag.
+ * @return the set (caller frees with sh_set_free), or NULL when out of
+ *	memory (reported).
+ */
+struct sh_set* sh_store_set(const struct sh_store* st, enum sh_action def,
+	sh_diag_fn diag, void* arg);
+
+/**
+ * Build a set from the store's active feeds and publish it with a
+ * configuration as one snapshot (sh_snapshot_publish: the previous one
+ * is freed after the grace period).  The module's first snapshot and
+ * every reload go through here.  Not inside a read-side section.
+ * @param st: the store.
+ * @param cfg: the configuration (ownership passes, also on failure).
+ * @param generation: the snapshot's generation.
+ * @param slot: where snapshots are published.
+ * @param diag: diagnostics (out of memory included).
+ * @param arg: argument for diag.
+ * @return the published snapshot (owned by the slot), or NULL when out
+ *	of memory (reported; nothing published, cfg freed).
+ */
+struct sh_snapshot* sh_store_publish(const struct sh_store* st,
+	struct sh_config* cfg, uint64_t generation, struct sh_snapshot** slot,
+	sh_diag_fn diag, void* arg);
 
 /* ------------------------------------------------------------------ */
 /* Operational events and the status file                              */

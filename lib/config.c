@@ -13,6 +13,7 @@
  * changed its root directory.
  */
 #include "yamlread.h"
+#include "util.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
@@ -504,44 +505,54 @@ sh_config_parse(const char* name, const char* data, size_t len,
 }
 
 struct sh_config*
-sh_config_load(const char* path, sh_diag_fn diag, void* arg)
+sh_config_read(const char* path, struct sh_config_source* src,
+	sh_diag_fn diag, void* arg)
 {
-	struct sh_config* cfg = NULL;
-	FILE* f = fopen(path, "rbe");
-	char* buf = NULL;
-	char* nb;
-	size_t len = 0, cap = 0, n;
-
-	if(!f) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "cannot open "
-			"configuration: %s", strerror(errno));
+	struct sh_config* cfg;
+	struct sh_file file;
+	char why[256];
+	if(src)
+		memset(src, 0, sizeof(*src));
+	if(!sh_file_read(path, CFG_FILE_MAX, &file)) {
+		if(file.error == SH_FILE_ETOOBIG)
+			sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+				"configuration is larger than %zu bytes",
+				CFG_FILE_MAX);
+		else if(file.error == SH_FILE_EOPEN)
+			sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+				"cannot open configuration: %s",
+				strerror(file.sys_errno));
+		else	sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
+				"configuration: %s",
+				sh_file_strerror(&file, why, sizeof(why)));
 		return NULL;
 	}
-	do {
-		if(len == cap) {
-			cap = cap ? cap * 2 : 4096;
-			if(cap > CFG_FILE_MAX * 2) {
-				sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
-					"configuration is larger than %zu bytes",
-					CFG_FILE_MAX);
-				goto done;
-			}
-			if(!(nb = realloc(buf, cap))) {
-				sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
-					"out of memory");
-				goto done;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while(n > 0);
-	if(ferror(f))
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "read failed: "
-			"%s", strerror(errno));
-	else	cfg = sh_config_parse(path, buf ? buf : "", len, diag, arg);
-done:
-	free(buf);
-	fclose(f);
+	if(file.len > CFG_FILE_MAX) { /* it grew while it was read */
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "configuration "
+			"is larger than %zu bytes", CFG_FILE_MAX);
+		free(file.data);
+		return NULL;
+	}
+	cfg = sh_config_parse(path, file.data, file.len, diag, arg);
+	if(cfg && src) {
+		src->text = file.data;
+		src->len = file.len;
+		src->st = file.st;
+		return cfg;
+	}
+	free(file.data);
 	return cfg;
+}
+
+struct sh_config*
+sh_config_load(const char* path, sh_diag_fn diag, void* arg)
+{
+	return sh_config_read(path, NULL, diag, arg);
+}
+
+void
+sh_config_source_clear(struct sh_config_source* src)
+{
+	free(src->text);
+	memset(src, 0, sizeof(*src));
 }

@@ -17,13 +17,13 @@
  * allocates.
  */
 #include "internal.h"
+#include "util.h"
+#include "schema.h"
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-/** ECS version the events follow */
-#define EV_ECS_VERSION "8.11.0"
 
 /** A JSON line being written into a caller's buffer. */
 struct jbuf {
@@ -117,42 +117,6 @@ jb_kuint(struct jbuf* b, const char* key, unsigned long v)
 }
 
 /**
- * Length of the valid UTF-8 sequence (of 2 to 4 bytes) at s.  Refuses
- * overlong forms, surrogates and code points over U+10FFFF.
- * @param s: bytes, s[0] >= 0x80.
- * @param n: bytes available.
- * @return the sequence length, or 0 if not valid UTF-8.
- */
-static size_t
-utf8_len(const unsigned char* s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	if(c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if(c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if(c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else	return 0;
-	if(c == 0xe0)
-		lo = 0xa0;
-	else if(c == 0xed)
-		hi = 0x9f;
-	else if(c == 0xf0)
-		lo = 0x90;
-	else if(c == 0xf4)
-		hi = 0x8f;
-	if(n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for(i = 2; i < len; i++) {
-		if(s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	}
-	return len;
-}
-
-/**
  * The JSON escape of one byte, if it needs one.
  * @param c: the byte.
  * @param out: receives the escape, NUL terminated, at least 7 bytes.
@@ -192,7 +156,7 @@ sh_json_escape(char* buf, size_t len, const char* s, size_t slen)
 	size_t i = 0, o = 0, n;
 	char esc[8];
 	while(i < slen) {
-		n = (u[i] >= 0x80) ? utf8_len(u + i, slen - i) : 0;
+		n = (u[i] >= 0x80) ? sh_utf8_len(u + i, slen - i) : 0;
 		if(n == 0 && json_escape_byte(u[i], esc)) {
 			/* an escape for one byte */
 			n = strlen(esc);
@@ -337,15 +301,15 @@ static void
 ev_event(struct jbuf* b, const struct sh_event* ev)
 {
 	if(ev->note)
-		jb_raw(b, ",\"event\":{\"kind\":\"event\",\"category\":"
-			"[\"network\"],\"type\":[\"info\"]");
-	else	jb_raw(b, ",\"event\":{\"kind\":\"alert\",\"category\":"
-			"[\"network\",\"intrusion_detection\"],\"type\":"
-			"[\"denied\"]");
+		jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_EVENT "\","
+			"\"category\":[\"network\"],\"type\":[\"info\"]");
+	else	jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_ALERT "\","
+			"\"category\":[\"network\",\"intrusion_detection\"],"
+			"\"type\":[\"denied\"]");
 	jb_kstr(b, ",\"action\":", sh_action_name(ev->action));
 	jb_kstr(b, ",\"reason\":", ev->reason ? ev->reason : "query");
-	jb_raw(b, ",\"dataset\":\"unbound_sinkhole.query\",\"module\":"
-		"\"unbound_sinkhole\",\"outcome\":\"success\"}");
+	jb_raw(b, ",\"dataset\":\"" SH_EV_DATASET_QUERY "\",\"module\":\""
+		SH_EV_MODULE "\",\"outcome\":\"success\"}");
 }
 
 /**
@@ -411,25 +375,20 @@ ev_dns(struct jbuf* b, const struct sh_event* ev, const char* ind)
 static void
 ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
 {
-	const struct sh_feed* feed = ev->feed;
-	/* the indicator's own confidence, else its feed's default */
-	int confidence = (ev->ind && ev->ind->confidence >= 0) ?
-		ev->ind->confidence : (feed ? feed->default_confidence : -1);
-	const struct sh_source* src = ev->ind ? ev->ind->src : NULL;
 	jb_kstr(b, ",\"rule\":{\"name\":", ind);
 	/* the rule a converted indicator came from: a Sigma rule's id and
 	 * title, a STIX indicator's id and name */
-	if(src && src->id)
-		jb_kstr(b, ",\"uuid\":", src->id);
-	if(src && src->title)
-		jb_kstr(b, ",\"description\":", src->title);
-	if(feed && feed->id)
-		jb_kstr(b, ",\"ruleset\":", feed->id);
-	if(feed && feed->references && feed->references[0])
-		jb_kstr(b, ",\"reference\":", feed->references[0]);
+	if(ev->rule_uuid)
+		jb_kstr(b, ",\"uuid\":", ev->rule_uuid);
+	if(ev->rule_title)
+		jb_kstr(b, ",\"description\":", ev->rule_title);
+	if(ev->feed_id)
+		jb_kstr(b, ",\"ruleset\":", ev->feed_id);
+	if(ev->feed_reference)
+		jb_kstr(b, ",\"reference\":", ev->feed_reference);
 	jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
 	jb_kstr(b, ",\"name\":", ind);
-	jb_kstr(b, ",\"confidence\":", confidence_name(confidence));
+	jb_kstr(b, ",\"confidence\":", confidence_name(ev->confidence));
 	jb_raw(b, "}}");
 }
 
@@ -442,8 +401,7 @@ static void
 ev_observer(struct jbuf* b, const char* identity)
 {
 	jb_kstr(b, ",\"observer\":{\"name\":", identity);
-	jb_raw(b, ",\"type\":\"dns\",\"product\":\"unbound-sinkhole\","
-		"\"vendor\":\"unbound-sinkhole\"}");
+	jb_raw(b, "," SH_EV_OBSERVER_REST "}");
 }
 
 /**
@@ -457,7 +415,7 @@ ev_open(struct jbuf* b, const struct timespec* ts)
 	char tbuf[32];
 	sh_time_format(ts, tbuf);
 	jb_kstr(b, "{\"@timestamp\":", tbuf);
-	jb_raw(b, ",\"ecs\":{\"version\":\"" EV_ECS_VERSION "\"}");
+	jb_raw(b, ",\"ecs\":{\"version\":\"" SH_ECS_VERSION "\"}");
 }
 
 /**
@@ -498,6 +456,21 @@ ev_chain(struct jbuf* b, const struct sh_event* ev)
 		jb_kstr(b, i ? "," : "", name);
 	}
 	jb_raw(b, "]");
+}
+
+void
+sh_event_set_rule(struct sh_event* ev, const struct sh_feed* feed,
+	const struct sh_indicator* ind)
+{
+	const struct sh_source* src = ind ? ind->src : NULL;
+	ev->feed_id = feed ? feed->id : NULL;
+	ev->feed_reference = feed && feed->references ? feed->references[0] :
+		NULL;
+	/* the indicator's own confidence, else its feed's default */
+	ev->confidence = ind && ind->confidence >= 0 ? ind->confidence :
+		(feed ? feed->default_confidence : -1);
+	ev->rule_uuid = src ? src->id : NULL;
+	ev->rule_title = src ? src->title : NULL;
 }
 
 size_t

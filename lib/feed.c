@@ -7,8 +7,8 @@
 /**
  * \file
  * The native feed format (README.md "Feed format"): one reader among
- * the formats of lib/formats/, and the loader's file and directory
- * functions.  The file is streamed through the yamlread.h reader, so a
+ * the formats of lib/formats/, and the loader of one file (directories
+ * are scanned by the feed store, lib/store.c).  The file is streamed through the yamlread.h reader, so a
  * feed of a million indicators is never held as a YAML tree, and every
  * indicator goes to the feed builder (formats/build.c), which owns the
  * memory layout and the rules every format shares.  Every error of a
@@ -16,15 +16,11 @@
  */
 #include "yamlread.h"
 #include "formats/formats.h"
+#include "util.h"
 #include <arpa/inet.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <ldns/sha2.h>
 
 /** Keys of the top level of a feed file. */
@@ -100,15 +96,6 @@ struct feed_entry {
 	/** 1 while no error was found in the entry */
 	int ok;
 };
-
-void
-sh_limits_default(struct sh_limits* lim)
-{
-	lim->max_file_bytes = (size_t)64 * 1024 * 1024;
-	lim->max_depth = 16;
-	lim->max_indicators = 2000000;
-	lim->max_scalar_bytes = 4096;
-}
 
 /**
  * Read an action value ("sinkhole", "nxdomain", "nodata", "refuse").
@@ -584,185 +571,31 @@ sh_read_native(struct sh_fb* fb, const char* data, size_t len)
 	return ok;
 }
 
-/**
- * Read a whole regular file, refusing files over the size limit.
- * @param path: the file.
- * @param max: the size limit.
- * @param data: set to the malloced contents (caller frees).
- * @param len: set to their length.
- * @param diag: diagnostics.
- * @param arg: their argument.
- * @return 1 on success, 0 on error (reported).
- */
-static int
-feed_read_file(const char* path, size_t max, char** data, size_t* len,
-	sh_diag_fn diag, void* arg)
-{
-	struct stat st;
-	size_t have = 0, cap;
-	char* buf = NULL;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if(fd < 0) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "cannot open: "
-			"%s", strerror(errno));
-		return 0;
-	}
-	if(fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "not a "
-			"regular file");
-		goto fail;
-	}
-	if((uint64_t)st.st_size > (uint64_t)max) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "file is "
-			"%lld bytes, larger than the limit of %zu bytes "
-			"(max_file_bytes)", (long long)st.st_size, max);
-		goto fail;
-	}
-	/* one byte more than the limit, to notice a file that grew */
-	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
-	if(!(buf = malloc(cap))) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
-			"out of memory");
-		goto fail;
-	}
-	while(have < cap && (r = read(fd, buf + have, cap - have)) != 0) {
-		if(r < 0 && errno == EINTR)
-			continue;
-		if(r < 0) {
-			sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
-				"read failed: %s", strerror(errno));
-			goto fail;
-		}
-		have += (size_t)r;
-	}
-	close(fd);
-	*data = buf;
-	*len = have;
-	return 1;
-fail:
-	free(buf);
-	close(fd);
-	return 0;
-}
-
 struct sh_feed*
 sh_feed_load(const char* path, const struct sh_limits* lim, time_t now,
 	sh_diag_fn diag, void* arg)
 {
 	struct sh_limits dl;
 	struct sh_feed* f;
-	char* data = NULL;
-	size_t len = 0;
+	struct sh_file file;
 
 	if(!lim) {
 		sh_limits_default(&dl);
 		lim = &dl;
 	}
-	if(!feed_read_file(path, lim->max_file_bytes, &data, &len, diag, arg))
+	if(!sh_file_read(path, lim->max_file_bytes, &file)) {
+		char why[256];
+		if(file.error == SH_FILE_ETOOBIG)
+			sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "file "
+				"is %lld bytes, larger than the limit of %zu "
+				"bytes (max_file_bytes)",
+				(long long)file.st.st_size, lim->max_file_bytes);
+		else	sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "%s",
+				sh_file_strerror(&file, why, sizeof(why)));
 		return NULL;
+	}
 	/* a file that grew past the limit is refused by the parser */
-	f = sh_feed_parse(path, data, len, lim, now, diag, arg);
-	free(data);
+	f = sh_feed_parse(path, file.data, file.len, lim, now, diag, arg);
+	free(file.data);
 	return f;
-}
-
-/**
- * qsort comparison of two file names, byte order.
- * @param a: pointer to a char*.
- * @param b: pointer to a char*.
- * @return <0, 0 or >0.
- */
-static int
-feed_name_cmp(const void* a, const void* b)
-{
-	return strcmp(*(char* const*)a, *(char* const*)b);
-}
-
-/**
- * List the feed files of a directory, sorted by name.
- * @param dir: the directory.
- * @param names: set to a malloced array of malloced names (caller frees
- *	with sh_strv_free); NULL-terminated.
- * @param num: set to their number.
- * @param diag: diagnostics.
- * @param arg: their argument.
- * @return 1 on success, 0 on error (reported).
- */
-static int
-feed_list_dir(const char* dir, char*** names, size_t* num, sh_diag_fn diag,
-	void* arg)
-{
-	DIR* d = opendir(dir);
-	struct dirent* de;
-	char** v = NULL;
-	char** nv;
-	size_t n = 0;
-
-	if(!d) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, dir, 0, 0, "cannot open "
-			"feed directory: %s", strerror(errno));
-		return 0;
-	}
-	while((de = readdir(d)) != NULL) {
-		if(!sh_feed_file_wanted(de->d_name))
-			continue;
-		if(!(nv = realloc(v, (n + 2) * sizeof(char*))))
-			goto oom;
-		v = nv;
-		if(!(v[n] = sh_strdup(de->d_name)))
-			goto oom;
-		v[++n] = NULL;
-	}
-	closedir(d);
-	if(n)
-		qsort(v, n, sizeof(char*), feed_name_cmp);
-	*names = v;
-	*num = n;
-	return 1;
-oom:
-	if(v)
-		v[n] = NULL;
-	sh_strv_free(v);
-	closedir(d);
-	sh_diag_emit(diag, arg, SH_SEV_ERROR, dir, 0, 0, "out of memory");
-	return 0;
-}
-
-int
-sh_feed_load_dir(const char* dir, const struct sh_limits* lim, time_t now,
-	sh_diag_fn diag, void* arg, struct sh_feed*** feeds, size_t* num,
-	size_t* failed)
-{
-	char** names = NULL;
-	struct sh_feed** out;
-	size_t n = 0, i, dl = strlen(dir);
-	char path[4096];
-
-	*feeds = NULL;
-	*num = 0;
-	*failed = 0;
-	if(!feed_list_dir(dir, &names, &n, diag, arg))
-		return 0;
-	if(!(out = calloc(n + 1, sizeof(*out)))) {
-		sh_strv_free(names);
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, dir, 0, 0,
-			"out of memory");
-		return 0;
-	}
-	for(i = 0; i < n; i++) {
-		struct sh_feed* f = NULL;
-		if(snprintf(path, sizeof(path), "%s%s%s", dir, (dl && dir[dl-1]
-			== '/') ? "" : "/", names[i]) >= (int)sizeof(path))
-			sh_diag_emit(diag, arg, SH_SEV_ERROR, names[i], 0, 0,
-				"path too long");
-		else	f = sh_feed_load(path, lim, now, diag, arg);
-		if(f)
-			out[(*num)++] = f;
-		else	(*failed)++;
-	}
-	sh_strv_free(names);
-	*feeds = out;
-	return 1;
 }

@@ -27,6 +27,8 @@
  * file descriptor after sh_log_open returns.
  */
 #include "internal.h"
+#include "util.h"
+#include "schema.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -143,28 +145,6 @@ log_count_lost(struct sh_log* log, uint64_t lines, int error)
 }
 
 /**
- * Write all bytes, looping on partial writes and EINTR.
- * @param fd: the file.
- * @param buf: the bytes.
- * @param n: their number.
- * @return the number of bytes written; less than n on error.
- */
-static size_t
-write_all(int fd, const char* buf, size_t n)
-{
-	size_t done = 0;
-	while(done < n) {
-		ssize_t w = write(fd, buf + done, n - done);
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	return done;
-}
-
-/**
  * Write whole lines to the file.  On a failure midway the file is cut
  * back to the end of the last whole line that was written, so that no
  * half line remains.
@@ -180,7 +160,7 @@ log_write_lines(struct sh_log* log, const char* buf, size_t n)
 	size_t done, keep;
 	if(log->fd < 0 || fstat(log->fd, &st) != 0)
 		return 0;
-	done = write_all(log->fd, buf, n);
+	done = sh_write_all(log->fd, buf, n);
 	if(done == n)
 		return n;
 	keep = done;
@@ -229,10 +209,11 @@ log_format_dropped(const struct sh_log* log, uint64_t dropped,
 	clock_gettime(CLOCK_REALTIME, &now);
 	sh_time_format(&now, ts);
 	n = snprintf(buf, len, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":"
-		"\"8.11.0\"},\"event\":{\"kind\":\"metric\",\"action\":"
-		"\"events_dropped\",\"dataset\":\"unbound_sinkhole.log\","
-		"\"module\":\"unbound_sinkhole\"},\"unbound_sinkhole\":"
-		"{\"dropped\":%llu,\"dropped_total\":%llu},%s}\n", ts,
+		"\"" SH_ECS_VERSION "\"},\"event\":{\"kind\":\""
+		SH_EV_KIND_METRIC "\",\"action\":\"" SH_EV_ACTION_DROPPED "\","
+		"\"dataset\":\"" SH_EV_DATASET_LOG "\",\"module\":\""
+		SH_EV_MODULE "\"},\"" SH_EV_MODULE "\":{\"dropped\":%llu,"
+		"\"dropped_total\":%llu},%s}\n", ts,
 		(unsigned long long)dropped, (unsigned long long)total,
 		log->observer);
 	if(n < 0 || (size_t)n >= len)
@@ -397,8 +378,7 @@ static char*
 make_observer(const char* identity)
 {
 	const char* head = "\"observer\":{\"name\":\"";
-	const char* tail = "\",\"type\":\"dns\",\"product\":"
-		"\"unbound-sinkhole\",\"vendor\":\"unbound-sinkhole\"}";
+	const char* tail = "\"," SH_EV_OBSERVER_REST "}";
 	size_t ilen = identity ? strlen(identity) : 0;
 	size_t cap = strlen(head) + 6 * ilen + strlen(tail) + 1, n, e;
 	char* s = malloc(cap);
@@ -459,24 +439,6 @@ error:
 	return 0;
 }
 
-/**
- * Start the writer thread with all signals blocked in it, so that the
- * resolver's threads keep receiving them.
- * @param log: the log.
- * @return 1 on success, 0 on failure.
- */
-static int
-log_start_thread(struct sh_log* log)
-{
-	sigset_t all, old;
-	int r;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&log->thread, NULL, log_writer, log);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return r == 0;
-}
-
 struct sh_log*
 sh_log_open(const char* path, size_t queue_bytes, const char* identity,
 	sh_diag_fn diag, void* arg)
@@ -505,7 +467,8 @@ sh_log_open(const char* path, size_t queue_bytes, const char* identity,
 		log_free(log);
 		return NULL;
 	}
-	if(!log_start_thread(log)) {
+	/* the writer takes no signals: the resolver's threads do */
+	if(!sh_thread_start(&log->thread, log_writer, log)) {
 		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
 			"cannot start the event log writer thread");
 		pthread_cond_destroy(&log->wake);

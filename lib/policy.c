@@ -91,6 +91,22 @@ sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
 	}
 }
 
+void
+sh_answer_plan_query(const struct sh_config* cfg, const struct sh_match* m,
+	uint16_t qtype, uint16_t qclass, int internal,
+	struct sh_answer_plan* plan)
+{
+	sh_answer_plan(cfg, m, qtype, plan);
+	if(plan->an_type && (internal || qclass != SH_CLASS_IN)) {
+		plan->an_type = 0;
+		plan->an_rdata = NULL;
+		plan->an_rdlen = 0;
+		plan->soa = 1;
+		if(internal)
+			plan->rcode = SH_RCODE_NXDOMAIN;
+	}
+}
+
 /**
  * Length of a canonical wire name, bounded by SH_NAME_MAX.
  * @param name: the name.

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
+#include "util.h"
+#include "schema.h"
 
 /** A bounded output buffer; ok drops to 0 on overflow. */
 struct sbuf {
@@ -152,15 +154,16 @@ sb_feeds(struct sbuf* b, const struct sh_store_file* files, size_t n)
 static void
 sb_event(struct sbuf* b, const char* action)
 {
-	int stats = strcmp(action, "stats") == 0;
-	int failed = strcmp(action, "reload_failed") == 0;
+	int stats = strcmp(action, SH_EV_ACTION_STATS) == 0;
+	int failed = strcmp(action, SH_EV_ACTION_RELOAD_FAILED) == 0;
 	sb_printf(b, ",\"event\":{\"kind\":\"%s\",\"category\":"
 		"[\"configuration\"],\"type\":[\"%s\"],\"action\":",
-		stats ? "metric" : "event", stats ? "info" : "change");
+		stats ? SH_EV_KIND_METRIC : SH_EV_KIND_EVENT,
+		stats ? "info" : "change");
 	sb_str(b, action);
-	sb_printf(b, ",\"outcome\":\"%s\",\"dataset\":\"unbound_sinkhole.%s\","
-		"\"module\":\"unbound_sinkhole\"}", failed ? "failure" :
-		"success", stats ? "stats" : "reload");
+	sb_printf(b, ",\"outcome\":\"%s\",\"dataset\":\"%s\","
+		"\"module\":\"" SH_EV_MODULE "\"}", failed ? "failure" :
+		"success", stats ? SH_EV_DATASET_STATS : SH_EV_DATASET_RELOAD);
 }
 
 size_t
@@ -174,12 +177,13 @@ sh_status_event(char* buf, size_t len, const char* identity,
 	char ts[32];
 	clock_gettime(CLOCK_REALTIME, &now);
 	sh_time_format(&now, ts);
-	sb_printf(&b, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\"8.11.0\"}",
-		ts);
+	sb_printf(&b, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\""
+		SH_ECS_VERSION "\"}", ts);
 	sb_event(&b, action);
 	if(message) {
 		sb_printf(&b, ",\"%s\":{\"message\":",
-			strcmp(action, "reload_failed") == 0 ? "error" : "log");
+			strcmp(action, SH_EV_ACTION_RELOAD_FAILED) == 0 ?
+			"error" : "log");
 		sb_str(&b, message);
 		sb_printf(&b, "}");
 	}
@@ -190,8 +194,7 @@ sh_status_event(char* buf, size_t len, const char* identity,
 	}
 	sb_printf(&b, ",\"observer\":{\"name\":");
 	sb_str(&b, identity);
-	sb_printf(&b, ",\"type\":\"dns\",\"product\":\"unbound-sinkhole\","
-		"\"vendor\":\"unbound-sinkhole\"},\"unbound_sinkhole\":{");
+	sb_printf(&b, "," SH_EV_OBSERVER_REST "},\"" SH_EV_MODULE "\":{");
 	if(st)
 		sb_stats(&b, st);
 	if(files) {
@@ -202,28 +205,6 @@ sh_status_event(char* buf, size_t len, const char* identity,
 	if(!b.ok)
 		return 0;
 	return b.pos;
-}
-
-/**
- * Write a whole buffer to a file descriptor.
- * @param fd: the descriptor.
- * @param p: the bytes.
- * @param n: how many.
- * @return 1 on success, 0 on failure.
- */
-static int
-status_write_all(int fd, const char* p, size_t n)
-{
-	while(n > 0) {
-		ssize_t w = write(fd, p, n);
-		if(w < 0 && errno == EINTR)
-			continue;
-		if(w <= 0)
-			return 0;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 1;
 }
 
 int
@@ -251,7 +232,7 @@ sh_status_write(const char* path, const char* identity,
 	snprintf(tmp, plen + 8, "%s.tmp", path);
 	if((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0)
 		goto done;
-	ok = status_write_all(fd, buf, b.pos) && fsync(fd) == 0;
+	ok = sh_write_all(fd, buf, b.pos) == b.pos && fsync(fd) == 0;
 	if(close(fd) != 0)
 		ok = 0;
 	if(ok && rename(tmp, path) != 0)

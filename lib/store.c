@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "internal.h"
+#include "util.h"
 
 /** One file of the store. */
 struct store_entry {
@@ -161,12 +162,7 @@ store_insert(struct sh_store* st, const char* name)
 static int
 store_same_file(const struct store_entry* e, const struct stat* sb)
 {
-	return e->have_st && e->st.st_dev == sb->st_dev &&
-		e->st.st_ino == sb->st_ino && e->st.st_size == sb->st_size &&
-		e->st.st_mtim.tv_sec == sb->st_mtim.tv_sec &&
-		e->st.st_mtim.tv_nsec == sb->st_mtim.tv_nsec &&
-		e->st.st_ctim.tv_sec == sb->st_ctim.tv_sec &&
-		e->st.st_ctim.tv_nsec == sb->st_ctim.tv_nsec;
+	return e->have_st && sh_file_same(&e->st, sb);
 }
 
 /**
@@ -188,34 +184,6 @@ store_next_expiry(const struct sh_feed* f, time_t now)
 	return next;
 }
 
-/** Diagnostic forwarding that keeps the first error of a file. */
-struct store_diag {
-	/** the caller's callback */
-	sh_diag_fn diag;
-	/** its argument */
-	void* arg;
-	/** the first error, formatted (malloced), or NULL */
-	char* first;
-};
-
-/**
- * Keep the first error and forward every diagnostic.
- * @param arg: a struct store_diag.
- * @param msg: the diagnostic.
- */
-static void
-store_diag_cb(void* arg, const struct sh_diag_msg* msg)
-{
-	struct store_diag* sd = (struct store_diag*)arg;
-	if(msg->severity == SH_SEV_ERROR && !sd->first) {
-		char buf[1024];
-		sh_diag_format(msg, buf, sizeof(buf));
-		sd->first = sh_strdup(buf);
-	}
-	if(sd->diag)
-		sd->diag(sd->arg, msg);
-}
-
 /**
  * Load one file of the directory into its entry if it changed.
  * @param st: the store.
@@ -223,12 +191,12 @@ store_diag_cb(void* arg, const struct sh_diag_msg* msg)
  * @param name: the file name.
  * @param lim: limits.
  * @param now: the current time.
- * @param sd: diagnostics.
+ * @param sd: diagnostics, keeping the file's first error.
  * @param res: summary to update.
  */
 static void
 store_load_one(struct sh_store* st, const char* dir, const char* name,
-	const struct sh_limits* lim, time_t now, struct store_diag* sd,
+	const struct sh_limits* lim, time_t now, struct sh_diag_first* sd,
 	struct sh_scan_result* res)
 {
 	char path[4096];
@@ -246,19 +214,20 @@ store_load_one(struct sh_store* st, const char* dir, const char* name,
 		e->state = SH_FEED_UNCHANGED;
 		return;
 	}
-	sd->first = NULL;
-	f = sh_feed_load(path, lim, now, store_diag_cb, sd);
+	free(sh_diag_first_take(sd));
+	f = sh_feed_load(path, lim, now, sh_diag_first_cb, sd);
 	e->st = sb;
 	e->have_st = 1;
 	free(e->error);
 	e->error = NULL;
 	if(!f) {
 		e->state = SH_FEED_FAILED;
-		e->error = sd->first ? sd->first : sh_strdup("cannot load");
+		if(!(e->error = sh_diag_first_take(sd)))
+			e->error = sh_strdup("cannot load");
 		res->failed++;
 		return;
 	}
-	free(sd->first);
+	free(sh_diag_first_take(sd));
 	sh_feed_unref(e->feed);
 	e->feed = f;
 	e->next_expiry = store_next_expiry(f, now);
@@ -348,7 +317,7 @@ sh_store_scan(struct sh_store* st, const char* dir,
 	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg,
 	struct sh_scan_result* res)
 {
-	struct store_diag sd = { diag, arg, NULL };
+	struct sh_diag_first sd = { diag, arg, NULL };
 	struct dirent* de;
 	unsigned char* seen;
 	size_t i, pos;
@@ -397,4 +366,39 @@ sh_store_files(const struct sh_store* st, size_t* n)
 {
 	*n = st->files ? st->n : 0;
 	return st->files;
+}
+
+struct sh_set*
+sh_store_set(const struct sh_store* st, enum sh_action def,
+	sh_diag_fn diag, void* arg)
+{
+	struct sh_feed** feeds = NULL;
+	size_t n = sh_store_feeds(st, &feeds);
+	struct sh_set* set = sh_set_build(feeds, n, def, diag, arg);
+	free(feeds);
+	if(!set)
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, NULL, 0, 0, "out of "
+			"memory building the indicator set");
+	return set;
+}
+
+struct sh_snapshot*
+sh_store_publish(const struct sh_store* st, struct sh_config* cfg,
+	uint64_t generation, struct sh_snapshot** slot, sh_diag_fn diag,
+	void* arg)
+{
+	struct sh_set* set = sh_store_set(st, cfg->action, diag, arg);
+	struct sh_snapshot* snap;
+	if(!set) {
+		sh_config_free(cfg);
+		return NULL;
+	}
+	/* sh_snapshot_new frees cfg and set when it fails */
+	if(!(snap = sh_snapshot_new(cfg, set, generation))) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, NULL, 0, 0, "out of "
+			"memory publishing the indicator set");
+		return NULL;
+	}
+	sh_snapshot_publish(slot, snap);
+	return snap;
 }

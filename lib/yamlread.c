@@ -14,6 +14,7 @@
  * the next call on the reader.
  */
 #include "yamlread.h"
+#include "util.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -140,42 +141,6 @@ yr_offset_mark(const struct sh_yaml* y, size_t off)
 }
 
 /**
- * Length of the UTF-8 sequence at p, strictly per RFC 3629 (no
- * overlong forms, no surrogates, nothing over U+10FFFF).
- * @param p: the bytes.
- * @param left: bytes available.
- * @return the length (1..4), or 0 if invalid.
- */
-static size_t
-yr_utf8_len(const unsigned char* p, size_t left)
-{
-	size_t n, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if(p[0] < 0x80)
-		return 1;
-	if(p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if(p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if(p[0] == 0xe0) lo = 0xa0;
-		if(p[0] == 0xed) hi = 0x9f;
-	} else if(p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if(p[0] == 0xf0) lo = 0x90;
-		if(p[0] == 0xf4) hi = 0x8f;
-	} else	return 0;
-	if(left < n)
-		return 0;
-	if(p[1] < lo || p[1] > hi)
-		return 0;
-	for(i = 2; i < n; i++)
-		if((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/**
  * Check that the whole input is UTF-8 text without control characters
  * other than tab, line feed and carriage return.
  * @param y: the reader; a fatal error is reported on failure.
@@ -201,7 +166,7 @@ yr_check_text(struct sh_yaml* y)
 			yr_fatal(y, &m, msg);
 			return 0;
 		}
-		if((n = yr_utf8_len(p + i, y->len - i)) == 0) {
+		if((n = sh_utf8_len(p + i, y->len - i)) == 0) {
 			snprintf(msg, sizeof(msg), "the file is not valid "
 				"UTF-8: bad byte 0x%02x (YAML files must be "
 				"UTF-8 encoded)", c);
@@ -527,6 +492,15 @@ sh_yaml_null(struct sh_yaml* y)
 	return 1;
 }
 
+void
+sh_limits_default(struct sh_limits* lim)
+{
+	lim->max_file_bytes = (size_t)64 * 1024 * 1024;
+	lim->max_depth = 16;
+	lim->max_indicators = 2000000;
+	lim->max_scalar_bytes = 4096;
+}
+
 int
 sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
 	size_t len, const struct sh_limits* lim, sh_diag_fn diag, void* arg)
@@ -751,6 +725,62 @@ sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
 }
 
 int
+sh_yaml_map_next_any(struct sh_yaml* y, char** key, struct sh_yaml_mark* at)
+{
+	struct sh_yaml_mark km;
+	size_t len;
+
+	for(;;) {
+		if(!yr_load(y))
+			return 0;
+		if(y->ev.type == YAML_MAPPING_END_EVENT) {
+			yr_consume(y);
+			return 0;
+		}
+		km = yr_mark(&y->ev.start_mark);
+		if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
+			if(!y->bad)
+				sh_yaml_report(y, SH_SEV_ERROR, &km, "mapping "
+					"keys must be plain strings");
+			if(!sh_yaml_skip(y) || !sh_yaml_skip(y))
+				return 0;
+			continue;
+		}
+		len = y->ev.data.scalar.length;
+		if(!(*key = malloc(len + 1))) {
+			yr_fatal(y, &km, "out of memory");
+			return 0;
+		}
+		memcpy(*key, y->ev.data.scalar.value, len);
+		(*key)[len] = 0;
+		yr_consume(y);
+		if(at)
+			*at = km;
+		return 1;
+	}
+}
+
+int
+sh_yaml_next_document(struct sh_yaml* y)
+{
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
+		yr_fatal(y, NULL, "internal error: document not fully read");
+		return 0;
+	}
+	yr_consume(y);
+	if(!yr_load(y))
+		return 0;
+	if(y->ev.type == YAML_DOCUMENT_START_EVENT) {
+		yr_consume(y);
+		return 1;
+	}
+	yr_consume(y);
+	return 0;
+}
+
+int
 sh_yaml_map_has(const struct sh_yaml_map* m, int key)
 {
 	return (m->seen & (1u << key)) != 0;
@@ -960,6 +990,7 @@ yr_strv_add(char*** v, size_t* n, const char* s, size_t len)
 	if(!nv)
 		return 0;
 	*v = nv;
+	nv[*n] = NULL; /* still terminated if the copy below fails */
 	c = malloc(len + 1);
 	if(!c)
 		return 0;
@@ -1008,111 +1039,14 @@ sh_yaml_strv(struct sh_yaml* y, const char* name, char*** out)
 	return 1;
 }
 
-/**
- * Read a fixed number of decimal digits.
- * @param s: the text.
- * @param n: number of digits.
- * @param out: the value.
- * @return 1 if all n characters are digits.
- */
-static int
-yr_digits(const char* s, int n, int* out)
-{
-	int i, v = 0;
-
-	for(i = 0; i < n; i++) {
-		if(s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 1;
-}
-
-/**
- * Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
- * @param y: year.
- * @param m: month, 1..12.
- * @param d: day, 1..31.
- * @return the day number, negative before 1970.
- */
-static long long
-yr_days_from_civil(int y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/**
- * Parse the date part "YYYY-MM-DD".
- * @param s: text of at least 10 characters.
- * @param days: the day number since 1970-01-01.
- * @return 1 if valid.
- */
-static int
-yr_parse_date(const char* s, long long* days)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-		31, 30, 31 };
-	int y, m, d, max;
-
-	if(!yr_digits(s, 4, &y) || s[4] != '-' || !yr_digits(s+5, 2, &m)
-		|| s[7] != '-' || !yr_digits(s+8, 2, &d))
-		return 0;
-	if(m < 1 || m > 12 || d < 1)
-		return 0;
-	max = mdays[m - 1];
-	if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	if(d > max)
-		return 0;
-	*days = yr_days_from_civil(y, m, d);
-	return 1;
-}
-
 int
 sh_yaml_parse_time(const char* s, size_t len, time_t* out)
 {
-	long long days, secs;
-	int hh, mi, ss, oh, om;
-	size_t i = 19;
-
-	if(len < 10 || !yr_parse_date(s, &days))
+	int64_t ms;
+	if(!sh_time_parse(s, len, 1, &ms))
 		return 0;
-	if(len == 10) {
-		*out = (time_t)(days * 86400);
-		return 1;
-	}
-	if(len < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
-		|| !yr_digits(s+11, 2, &hh) || s[13] != ':'
-		|| !yr_digits(s+14, 2, &mi) || s[16] != ':'
-		|| !yr_digits(s+17, 2, &ss) || hh > 23 || mi > 59 || ss > 60)
-		return 0;
-	secs = days * 86400 + hh * 3600 + mi * 60 + ss;
-	if(s[i] == '.') {
-		for(i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if(i == 20)
-			return 0; /* a dot without digits */
-	}
-	if(i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) {
-		*out = (time_t)secs;
-		return 1;
-	}
-	if(i + 6 != len || (s[i] != '+' && s[i] != '-')
-		|| !yr_digits(s+i+1, 2, &oh) || s[i+3] != ':'
-		|| !yr_digits(s+i+4, 2, &om) || oh > 23 || om > 59)
-		return 0;
-	if(s[i] == '+')
-		secs -= oh * 3600 + om * 60;
-	else	secs += oh * 3600 + om * 60;
-	*out = (time_t)secs;
+	/* whole seconds, rounded down (the fraction is not kept) */
+	*out = (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
 	return 1;
 }
 

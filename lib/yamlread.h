@@ -267,6 +267,29 @@ int sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
 	struct sh_yaml_mark* at);
 
 /**
+ * Read the next key of a mapping entered with sh_yaml_map_begin, any
+ * key (the keys given to map_begin are not checked; pass an empty
+ * description).  Non-scalar keys are reported and skipped with their
+ * values.  Duplicates are the caller's to find.
+ * @param y: the reader.
+ * @param key: set to a malloced copy of the key (caller frees).
+ * @param at: if not NULL, set to the key's position.
+ * @return 1 with the reader before the key's value, 0 at the end of
+ *	the mapping (consumed) or on a fatal error.
+ */
+int sh_yaml_map_next_any(struct sh_yaml* y, char** key,
+	struct sh_yaml_mark* at);
+
+/**
+ * Leave the current document and enter the next one, for formats that
+ * allow several documents per file (Sigma).
+ * @param y: the reader, with the root node of a document consumed.
+ * @return 1 if another document was entered, 0 at the end of the file
+ *	or on a fatal error (sh_yaml_fatal tells).
+ */
+int sh_yaml_next_document(struct sh_yaml* y);
+
+/**
  * Whether a mapping held a key.
  * @param m: the mapping state.
  * @param key: the key index.

@@ -118,8 +118,13 @@ answer_assemble(struct module_qstate* qstate, const struct sh_snapshot* snap,
 		return NULL;
 	msg->qinfo = qstate->qinfo;
 	msg->qinfo.local_alias = NULL;
-	msg->rep = construct_reply_info_base(region, flags, 1, plan->ttl,
-		plan->ttl, plan->ttl, an, ns, 0, an + ns, sec_status_insecure);
+	/* The message TTL is 0 (the records keep plan->ttl, which is what
+	 * clients see): a module that stores answers in the message cache
+	 * by itself, as dns64 before this module does whatever
+	 * no_cache_store says, then drops the message ("TTL 0"), so
+	 * repeats still reach this module and are logged. */
+	msg->rep = construct_reply_info_base(region, flags, 1, 0, 0, 0,
+		an, ns, 0, an + ns, sec_status_insecure);
 	if(!msg->rep)
 		return NULL;
 	/* the mesh encodes module answers as "cached"; this keeps AA */
@@ -236,14 +241,8 @@ sh_mod_answer_chain(struct module_qstate* qstate, const struct sh_snapshot* snap
 		return;
 	}
 	end = (uint8_t*)sq->chain[sq->chain_len - 1];
-	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(plan.an_type && (sh_mod_is_internal(qstate) ||
-		qstate->qinfo.qclass != SH_CLASS_IN)) {
-		plan.an_type = 0;
-		plan.soa = 1;
-		plan.rcode = sh_mod_is_internal(qstate) ? SH_RCODE_NXDOMAIN :
-			plan.rcode;
-	}
+	sh_answer_plan_query(snap->cfg, &m, qstate->qinfo.qtype,
+		qstate->qinfo.qclass, sh_mod_is_internal(qstate), &plan);
 	if(plan.rcode == SH_RCODE_REFUSED) {
 		/* REFUSED would be about the whole question: end the chain
 		 * with no data instead */

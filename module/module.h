@@ -7,13 +7,14 @@
 /**
  * \file
  * The glue between Unbound's dynlib module API and the core library
- * (include/sinkhole.h).  Three files share this header:
+ * (include/sinkhole.h).  These files share this header:
  *  - sinkhole_mod.c: the six dynlib entry points and the operate state
  *    machine;
  *  - answer.c: turns an sh_answer_plan into an Unbound dns_msg in the
  *    query's region;
  *  - reply.c: the inplace reply callback that attaches the Extended DNS
- *    Error and writes one log event per client reply.
+ *    Error and writes one log event per client reply;
+ *  - abi.c: refuses a daemon the module was not built for.
  * Every file that includes this header must include Unbound's config.h
  * first, as Unbound's own sources do.
  */
@@ -121,13 +122,21 @@ struct sh_mod_qstate {
 	/** the sinkholed name that was reached: the chain's end, the name
 	 * server's name, or the name of a stopped query (in the region) */
 	uint8_t* target;
-	/** the matched feed id (in the region) */
-	char* feed_id;
-	/** a shallow copy of the feed's public fields for the log; its
-	 * strings point into the region */
-	struct sh_feed feed;
-	/** a shallow copy of the matched indicator, for its confidence */
-	struct sh_indicator ind;
+	/** what the log says about the match, copied into the region so
+	 * nothing points into the set: the event's rule fields (feed_id,
+	 * feed_reference, confidence, rule_uuid, rule_title) */
+	struct sh_mod_rule {
+		/** the matched feed id */
+		char* feed_id;
+		/** the feed's first reference, or NULL */
+		char* feed_reference;
+		/** the indicator's confidence, else the feed's; -1 none */
+		int confidence;
+		/** the source rule's id, or NULL */
+		char* rule_uuid;
+		/** the source rule's title, or NULL */
+		char* rule_title;
+	} rule;
 	/** CNAME and DNAME rrsets of this query's upstream responses, in
 	 * arrival order (region owned, like the responses) */
 	struct ub_packed_rrset_key** seen;
@@ -309,12 +318,16 @@ void sh_mod_log_clients(struct sh_mod_env* me,
  * @param me: module state, with its first snapshot published.
  * @param env: module environment (caches).
  * @param config_path: the configuration file.
+ * @param src: the text and identity of the configuration the first
+ *	snapshot was built from (ownership passes to the reloader, also on
+ *	failure; src is zeroed), so the file is not read a second time.
  * @param store: the feed store the first snapshot was built from
  *	(ownership passes to the reloader, also on failure).
  * @return 1 on success, 0 (logged) on failure.
  */
 int sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
-	const char* config_path, struct sh_store* store);
+	const char* config_path, struct sh_config_source* src,
+	struct sh_store* store);
 
 /**
  * Stop the reload thread and free it.  Safe when it is not running.
@@ -340,5 +353,16 @@ int sh_mod_reply_cb(struct query_info* qinfo, struct module_qstate* qstate,
 	struct edns_option** opt_list_out, struct comm_reply* repinfo,
 	struct regional* region, struct timeval* start_time, int id,
 	void* cb_args);
+
+/**
+ * Refuse an Unbound the module was not built for (abi.c): the running
+ * program's GNU build-id must be one recorded at build time, and the
+ * dynlib env must point into the daemon.  Reads memory only (no file:
+ * init runs after chroot).
+ * @param env: module environment, as handed to init (not kept).
+ * @param id: module id.
+ * @return 1 to go on, 0 (error logged) to refuse.
+ */
+int sh_mod_abi_check(struct module_env* env, int id);
 
 #endif /* SH_MODULE_H */

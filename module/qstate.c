@@ -76,29 +76,39 @@ qstate_name_dup(struct regional* region, const uint8_t* name)
 }
 
 /**
- * Copy the feed fields the log uses (id, first reference, default
- * confidence) into the query's region.
+ * Copy a string into the region; NULL stays NULL.
  * @param r: the region.
- * @param dst: the shallow copy to fill.
- * @param src: the feed.
+ * @param s: the string, or NULL.
+ * @param out: set to the copy.
  * @return 1 on success, 0 when out of memory.
  */
 static int
-qstate_feed_copy(struct regional* r, struct sh_feed* dst,
-	const struct sh_feed* src)
+qstate_str_dup(struct regional* r, const char* s, char** out)
 {
-	char** refs = NULL;
-	memset(dst, 0, sizeof(*dst));
-	dst->default_confidence = src->default_confidence;
-	if(!(dst->id = regional_strdup(r, src->id)))
-		return 0;
-	if(src->references && src->references[0]) {
-		if(!(refs = regional_alloc_zero(r, 2 * sizeof(char*))) ||
-			!(refs[0] = regional_strdup(r, src->references[0])))
-			return 0;
-	}
-	dst->references = refs;
-	return 1;
+	*out = s ? regional_strdup(r, s) : NULL;
+	return !s || *out;
+}
+
+/**
+ * Copy the rule fields the log uses (feed id, first reference,
+ * confidence, source rule) into the query's region.
+ * @param r: the region.
+ * @param dst: filled in.
+ * @param m: the match.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+qstate_rule_copy(struct regional* r, struct sh_mod_rule* dst,
+	const struct sh_match* m)
+{
+	struct sh_event ev;
+	memset(&ev, 0, sizeof(ev));
+	sh_event_set_rule(&ev, m->feed, m->ind);
+	dst->confidence = ev.confidence;
+	return qstate_str_dup(r, ev.feed_id, &dst->feed_id) &&
+		qstate_str_dup(r, ev.feed_reference, &dst->feed_reference) &&
+		qstate_str_dup(r, ev.rule_uuid, &dst->rule_uuid) &&
+		qstate_str_dup(r, ev.rule_title, &dst->rule_title);
 }
 
 int
@@ -111,12 +121,10 @@ sh_mod_qstate_block(struct module_qstate* qstate,
 	sq->ede = 1;
 	sq->reason = reason;
 	sq->action = m->action;
-	sq->ind.confidence = m->ind ? m->ind->confidence : -1;
 	if(!(sq->indicator = qstate_name_dup(r, m->name)) ||
 		!(sq->target = qstate_name_dup(r, target ? target :
 			qstate->qinfo.qname)) ||
-		!qstate_feed_copy(r, &sq->feed, m->feed))
+		!qstate_rule_copy(r, &sq->rule, m))
 		return 0;
-	sq->feed_id = sq->feed.id;
 	return 1;
 }

@@ -49,6 +49,8 @@
 #include "services/cache/rrset.h"
 #include "sldns/rrdef.h"
 #include "module.h"
+#include "util.h"
+#include "schema.h"
 
 /** The reload thread's state. */
 struct sh_reloader {
@@ -64,12 +66,9 @@ struct sh_reloader {
 	struct sh_store* store;
 	/** configuration file path (owned) */
 	char* config_path;
-	/** the last good configuration text (owned) and its length */
-	char* config_text;
-	/** length of config_text */
-	size_t config_len;
-	/** identity of the configuration file last read */
-	struct stat config_st;
+	/** the last good configuration's text (owned) and the identity of
+	 * the configuration file last read, good or refused */
+	struct sh_config_source config;
 	/** inotify descriptor, -1 if unavailable */
 	int ifd;
 	/** watch of the feed directory, -1 if none */
@@ -176,28 +175,9 @@ reload_status_file(struct sh_reloader* r)
 			cfg->status_file, strerror(errno));
 }
 
-/** The first error of a configuration being read. */
-struct reload_first {
-	/** "file:line:col: error: text", or empty */
-	char text[1024];
-};
-
 /**
- * Keep the first error and forward every diagnostic to Unbound's log.
- * @param arg: a struct reload_first.
- * @param msg: the diagnostic.
- */
-static void
-reload_first_diag(void* arg, const struct sh_diag_msg* msg)
-{
-	struct reload_first* f = (struct reload_first*)arg;
-	if(msg->severity == SH_SEV_ERROR && !f->text[0])
-		sh_diag_format(msg, f->text, sizeof(f->text));
-	sh_mod_diag(NULL, msg);
-}
-
-/**
- * Read the configuration file if it changed; keep the last good text.
+ * Read the configuration file if it changed, once, and parse what was
+ * read; keep that text as the last good one.
  * @param r: the reloader.
  * @param cfg: set to a new config parsed from the file, or from the last
  *	good text when the file is unchanged or broken (caller frees).
@@ -207,44 +187,34 @@ reload_first_diag(void* arg, const struct sh_diag_msg* msg)
 static int
 reload_config(struct sh_reloader* r, struct sh_config** cfg)
 {
+	struct sh_diag_first first = { sh_mod_diag, NULL, NULL };
+	struct sh_config_source src;
+	struct sh_config* c;
 	struct stat sb;
-	char msg[1200];
-	struct reload_first first;
-	int changed = stat(r->config_path, &sb) == 0 && (sb.st_ino !=
-		r->config_st.st_ino || sb.st_mtim.tv_nsec !=
-		r->config_st.st_mtim.tv_nsec || sb.st_mtim.tv_sec !=
-		r->config_st.st_mtim.tv_sec || sb.st_size !=
-		r->config_st.st_size);
-	first.text[0] = 0;
-	if(changed) {
-		struct sh_config* c;
-		r->config_st = sb;
-		if((c = sh_config_load(r->config_path, reload_first_diag,
-			&first))) {
-			FILE* f = fopen(r->config_path, "rbe");
-			char* text = malloc((size_t)sb.st_size + 1);
-			if(f && text && fread(text, 1, (size_t)sb.st_size, f) ==
-				(size_t)sb.st_size) {
-				free(r->config_text);
-				r->config_text = text;
-				r->config_len = (size_t)sb.st_size;
-				text = NULL;
-			}
-			free(text);
-			if(f)
-				fclose(f);
-			*cfg = c;
-			return 1;
-		}
-		snprintf(msg, sizeof(msg), "%s", first.text[0] ? first.text :
-			"configuration refused");
-		reload_event(r, "reload_failed", 0, 0, msg, r->config_path);
-		__atomic_fetch_add(&r->me->count.reloads_failed, 1,
-			__ATOMIC_RELAXED);
+	char* why;
+	if(stat(r->config_path, &sb) != 0 ||
+		sh_file_same(&sb, &r->config.st)) {
+		*cfg = sh_config_parse(r->config_path, r->config.text,
+			r->config.len, sh_mod_diag, NULL);
+		return 0;
 	}
-	*cfg = sh_config_parse(r->config_path, r->config_text, r->config_len,
+	if((c = sh_config_read(r->config_path, &src, sh_diag_first_cb,
+		&first))) {
+		sh_config_source_clear(&r->config);
+		r->config = src;
+		*cfg = c;
+		return 1;
+	}
+	/* refused: this version is reported once, the last good text stays */
+	r->config.st = sb;
+	why = sh_diag_first_take(&first);
+	reload_event(r, SH_EV_ACTION_RELOAD_FAILED, 0, 0, why ? why :
+		"configuration refused", r->config_path);
+	free(why);
+	__atomic_fetch_add(&r->me->count.reloads_failed, 1, __ATOMIC_RELAXED);
+	*cfg = sh_config_parse(r->config_path, r->config.text, r->config.len,
 		sh_mod_diag, NULL);
-	return changed ? -1 : 0;
+	return -1;
 }
 
 /**
@@ -375,7 +345,8 @@ reload_report_failures(struct sh_reloader* r, const char* dir)
 		if(files[i].state != SH_FEED_FAILED)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
-		reload_event(r, "reload_failed", 0, 0, files[i].error, path);
+		reload_event(r, SH_EV_ACTION_RELOAD_FAILED, 0, 0,
+			files[i].error, path);
 		__atomic_fetch_add(&r->me->count.reloads_failed, 1,
 			__ATOMIC_RELAXED);
 	}
@@ -405,11 +376,12 @@ reload_scan_diag(void* arg, const struct sh_diag_msg* msg)
 	if(msg->severity != SH_SEV_NOTE)
 		return;
 	sh_diag_format(msg, buf, sizeof(buf));
-	reload_event(r, "indicator_expired", 0, 0, buf, msg->file);
+	reload_event(r, SH_EV_ACTION_EXPIRED, 0, 0, buf, msg->file);
 }
 
 /**
- * Build and publish a snapshot from the store's feeds.
+ * Build and publish a snapshot from the store's feeds, then expire the
+ * cache entries the new set covers.
  * @param r: the reloader.
  * @param cfg: the configuration (ownership passes).
  * @return 1 on success, 0 (logged) on failure.
@@ -417,23 +389,12 @@ reload_scan_diag(void* arg, const struct sh_diag_msg* msg)
 static int
 reload_publish(struct sh_reloader* r, struct sh_config* cfg)
 {
-	struct sh_feed** feeds = NULL;
-	size_t n = sh_store_feeds(r->store, &feeds);
-	struct sh_set* set = sh_set_build(feeds, n, cfg->action, sh_mod_diag,
-		NULL);
-	struct sh_snapshot* snap;
-	free(feeds);
-	if(!set) {
-		sh_config_free(cfg);
-		log_err("sinkhole: out of memory building the new set");
+	struct sh_snapshot* snap = sh_store_publish(r->store, cfg,
+		r->generation + 1, &r->me->snap, sh_mod_diag, NULL);
+	if(!snap)
 		return 0;
-	}
-	if(!(snap = sh_snapshot_new(cfg, set, r->generation + 1))) {
-		log_err("sinkhole: out of memory publishing the new set");
-		return 0;
-	}
 	r->generation++;
-	sh_snapshot_publish(&r->me->snap, snap);
+	/* only this thread publishes: snap stays valid until it does */
 	reload_flush_cache(r, snap->set);
 	r->published = time(NULL);
 	__atomic_fetch_add(&r->me->count.reloads_ok, 1, __ATOMIC_RELAXED);
@@ -465,7 +426,7 @@ reload_run(struct sh_reloader* r)
 		return res.missing > 0;
 	}
 	if(reload_publish(r, cfg)) {
-		reload_event(r, "reload", 1, 1, NULL, NULL);
+		reload_event(r, SH_EV_ACTION_RELOAD, 1, 1, NULL, NULL);
 		reload_status_file(r);
 	}
 	return res.missing > 0;
@@ -520,9 +481,6 @@ reload_drain(struct sh_reloader* r)
 		char* p = buf;
 		while(p < buf + len) {
 			struct inotify_event* ev = (struct inotify_event*)p;
-			/* every name the loader reads (.rpz, .txt, ... too),
-			 * not only YAML: a zone an auth-zone transfer renames
-			 * into place must reload at once */
 			if(ev->wd == r->wd_feeds && (ev->len == 0 ||
 				sh_feed_file_wanted(ev->name)))
 				relevant = 1;
@@ -597,7 +555,7 @@ reload_main(void* arg)
 				cfg->reload_interval * 1000LL : 0;
 		}
 		if(now >= stats) {
-			reload_event(r, "stats", 1, 1, NULL, NULL);
+			reload_event(r, SH_EV_ACTION_STATS, 1, 1, NULL, NULL);
 			reload_status_file(r);
 			stats = now + cfg->stats_interval * 1000LL;
 		}
@@ -622,49 +580,30 @@ reload_free(struct sh_reloader* r)
 		close(r->wake[1]);
 	sh_store_free(r->store);
 	free(r->config_path);
-	free(r->config_text);
+	sh_config_source_clear(&r->config);
 	free(r->watched_dir);
 	free(r);
 }
 
-/**
- * Read the configuration text the first snapshot was built from.
- * @param r: the reloader.
- * @return 1 on success, 0 on failure.
- */
-static int
-reload_keep_config(struct sh_reloader* r)
-{
-	FILE* f = fopen(r->config_path, "rbe");
-	if(!f || fstat(fileno(f), &r->config_st) != 0)
-		goto fail;
-	r->config_len = (size_t)r->config_st.st_size;
-	if(!(r->config_text = malloc(r->config_len + 1)) ||
-		fread(r->config_text, 1, r->config_len, f) != r->config_len)
-		goto fail;
-	fclose(f);
-	return 1;
-fail:
-	if(f)
-		fclose(f);
-	return 0;
-}
-
 int
 sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
-	const char* config_path, struct sh_store* store)
+	const char* config_path, struct sh_config_source* src,
+	struct sh_store* store)
 {
 	struct sh_reloader* r = calloc(1, sizeof(*r));
-	sigset_t all, old;
 	if(!r) {
 		sh_store_free(store);
-		goto oom;
+		sh_config_source_clear(src);
+		log_err("sinkhole: out of memory starting the reload thread");
+		return 0;
 	}
 	r->me = me; r->env = env; r->store = store;
+	r->config = *src;
+	memset(src, 0, sizeof(*src));
 	r->ifd = r->wake[0] = r->wake[1] = -1;
 	r->wd_feeds = r->wd_config = -1;
 	r->generation = me->snap->generation;
-	if(!(r->config_path = strdup(config_path)) || !reload_keep_config(r) ||
+	if(!(r->config_path = strdup(config_path)) ||
 		pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) != 0)
 		goto fail;
 	if((r->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
@@ -674,10 +613,7 @@ sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
 	me->reloader = r;
 	reload_status_file(r);
 	/* the thread takes no signals: Unbound's threads handle them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r->running = pthread_create(&r->thread, NULL, reload_main, r) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r->running = sh_thread_start(&r->thread, reload_main, r);
 	if(r->running)
 		return 1;
 	me->reloader = NULL;
@@ -685,9 +621,6 @@ fail:
 	log_err("sinkhole: cannot start the reload thread: %s",
 		strerror(errno));
 	reload_free(r);
-	return 0;
-oom:
-	log_err("sinkhole: out of memory starting the reload thread");
 	return 0;
 }
 

@@ -53,9 +53,9 @@ reply_add_ede(struct edns_option** list, struct regional* region,
 		char ns[SH_NAME_TEXT_MAX];
 		sh_name_to_text(sq->target, ns, sizeof(ns));
 		snprintf(text, sizeof(text), "name server %s is sinkholed by "
-			"unbound-sinkhole feed %s", ns, sq->feed_id);
+			"unbound-sinkhole feed %s", ns, sq->rule.feed_id);
 		tlen = strlen(text);
-	} else	tlen = sh_ede_text(sq->feed_id, text, sizeof(text));
+	} else	tlen = sh_ede_text(sq->rule.feed_id, text, sizeof(text));
 	opt = regional_alloc_zero(region, sizeof(*opt));
 	data = regional_alloc(region, 2 + tlen);
 	if(!opt || !data)
@@ -153,8 +153,11 @@ reply_log(struct sh_mod_env* me, const char* identity,
 		ev.chain_len = sq->chain_len;
 	}
 	ev.indicator = sq->indicator;
-	ev.feed = &sq->feed;
-	ev.ind = &sq->ind;
+	ev.feed_id = sq->rule.feed_id;
+	ev.feed_reference = sq->rule.feed_reference;
+	ev.confidence = sq->rule.confidence;
+	ev.rule_uuid = sq->rule.rule_uuid;
+	ev.rule_title = sq->rule.rule_title;
 	ev.note = sq->note;
 	len = sh_event_format(&ev, identity, line, sizeof(line));
 	if(len == 0) {

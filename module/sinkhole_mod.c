@@ -11,8 +11,10 @@
  * exported symbols of sinkhole.so (module/sinkhole.map).
  *
  * The module must be the first in module-config, above the validator
- * and the iterator.  A new query (module_event_new) is matched against
- * the indicator set before any other module sees it; on a match the
+ * and the iterator, or second behind dns64 only (mod_check_order says
+ * why).  A new query (module_event_new when first, the first
+ * module_event_pass behind dns64) is matched against the indicator set
+ * before any module that resolves or caches sees it; on a match the
  * module answers it from the sinkhole, marks the answer as never to be
  * cached (so a repeat cannot be answered from Unbound's message cache
  * without passing here and being logged), and finishes the query, so
@@ -61,25 +63,54 @@ sh_mod_env_get(struct module_env* env, int id)
 	return de ? (struct sh_mod_env*)de->dyn_env : NULL;
 }
 
-void
-sh_mod_diag(void* arg, const struct sh_diag_msg* msg)
+/**
+ * Find word n (0-based) of a space-separated list.
+ * @param list: the list (module-config).
+ * @param n: which word.
+ * @param len: set to its length.
+ * @return its start, or NULL when the list is shorter.
+ */
+static const char*
+mod_conf_word(const char* list, int n, size_t* len)
 {
-	char buf[1024];
-	(void)arg;
-	/* what a reader of another format took: sinkholectl lint shows it */
-	if(msg->mapping && verbosity < VERB_ALGO)
-		return;
-	sh_diag_format(msg, buf, sizeof(buf));
-	if(msg->severity == SH_SEV_ERROR)
-		log_err("sinkhole: %s", buf);
-	else if(msg->severity == SH_SEV_WARNING)
-		log_warn("sinkhole: %s", buf);
-	else	verbose(VERB_OPS, "sinkhole: %s", buf);
+	for(;;) {
+		list += strspn(list, " \t");
+		if(!*list)
+			return NULL;
+		*len = strcspn(list, " \t");
+		if(n-- == 0)
+			return list;
+		list += *len;
+	}
 }
 
 /**
- * Check that this module runs before every module that could resolve or
- * cache a name: it must be the first in module-config.
+ * Whether word n of a list is name.
+ * @param list: module-config.
+ * @param n: the position.
+ * @param name: the module name.
+ * @return 1 if it is.
+ */
+static int
+mod_conf_is(const char* list, int n, const char* name)
+{
+	size_t len;
+	const char* w = mod_conf_word(list, n, &len);
+	return w && len == strlen(name) && strncmp(w, name, len) == 0;
+}
+
+/**
+ * Check that no module before this one could resolve or cache a name,
+ * and that dns64 works.  Allowed: this module first, or second behind
+ * dns64 ("dns64 dynlib ...").  dns64 never resolves by itself: it
+ * rewrites a client's AAAA or ip6.arpa PTR question into sub-queries
+ * that start at dns64's own position and so pass this module next, and
+ * the client's question passes it too.  dns64 only sets itself up on
+ * module_event_new, which only the first module gets, so it must be
+ * first or it silently skips PTR synthesis, dns64-synthall and
+ * dns64-ignore-aaaa.  Any other module before this one (respip,
+ * subnetcache, cachedb, ipsecmod, python, the validator, the iterator)
+ * is refused.
  * @param env: module environment.
  * @param id: this module's id.
  * @return 1 if the order is safe, 0 (logged) if not.
@@ -87,13 +118,30 @@ sh_mod_diag(void* arg, const struct sh_diag_msg* msg)
 static int
 mod_check_order(struct module_env* env, int id)
 {
-	if(id == 0)
-		return 1;
-	log_err("sinkhole: the dynlib module must be the first in "
-		"module-config (found at position %d in \"%s\"): a module "
-		"before it could resolve or cache sinkholed names", id + 1,
-		env->cfg->module_conf ? env->cfg->module_conf : "");
-	return 0;
+	const char* mc = env->cfg->module_conf ? env->cfg->module_conf : "";
+	size_t len;
+	int i;
+	if(id > 1 || (id == 1 && !mod_conf_is(mc, 0, "dns64"))) {
+		log_err("sinkhole: the dynlib module must be the first in "
+			"module-config, or second behind dns64 (found at "
+			"position %d in \"%s\"): another module before it "
+			"could resolve or cache sinkholed names; use \"dynlib "
+			"validator iterator\" or \"dns64 dynlib validator "
+			"iterator\"", id + 1, mc);
+		return 0;
+	}
+	for(i = id + 1; mod_conf_word(mc, i, &len); i++) {
+		if(!mod_conf_is(mc, i, "dns64"))
+			continue;
+		log_err("sinkhole: dns64 must come before the dynlib module "
+			"in module-config (found \"%s\"): behind another "
+			"module Unbound's dns64 never sees a new query and "
+			"skips PTR synthesis, dns64-synthall and "
+			"dns64-ignore-aaaa; use \"dns64 dynlib validator "
+			"iterator\"", mc);
+		return 0;
+	}
+	return 1;
 }
 
 /**
@@ -112,40 +160,28 @@ mod_first_snapshot(struct sh_mod_env* me, struct sh_config* cfg,
 	struct sh_store** store)
 {
 	struct sh_scan_result res;
-	struct sh_feed** feeds = NULL;
-	struct sh_set* set = NULL;
-	struct sh_snapshot* snap;
-	size_t n;
-	if(!(*store = sh_store_new()))
-		goto oom;
+	if(!(*store = sh_store_new())) {
+		log_err("sinkhole: out of memory building the indicator set");
+		goto error;
+	}
 	if(!sh_store_scan(*store, cfg->feed_dir, &cfg->limits, time(NULL),
 		sh_mod_diag, NULL, &res))
 		goto error;
-	n = sh_store_feeds(*store, &feeds);
-	if(n == 0 && res.failed > 0) {
+	if(res.loaded == 0 && res.failed > 0) {
 		log_err("sinkhole: none of the %u feed files in %s could be "
 			"loaded; refusing to run without protection",
 			(unsigned)res.failed, cfg->feed_dir);
 		goto error;
 	}
-	if(n == 0)
+	if(res.loaded == 0)
 		log_warn("sinkhole: no feed files in %s: nothing is "
 			"sinkholed", cfg->feed_dir);
-	set = sh_set_build(feeds, n, cfg->action, sh_mod_diag, NULL);
-	free(feeds);
-	if(!set)
-		goto oom;
-	if(!(snap = sh_snapshot_new(cfg, set, 1))) {
-		cfg = NULL; /* both freed by sh_snapshot_new */
-		set = NULL;
-		goto oom;
+	if(!sh_store_publish(*store, cfg, 1, &me->snap, sh_mod_diag, NULL)) {
+		cfg = NULL; /* freed by sh_store_publish */
+		goto error;
 	}
-	sh_snapshot_publish(&me->snap, snap);
 	return 1;
-oom:
-	log_err("sinkhole: out of memory building the indicator set");
 error:
-	sh_set_free(set);
 	sh_config_free(cfg);
 	sh_store_free(*store);
 	*store = NULL;
@@ -218,9 +254,10 @@ init(struct module_env* env, int id)
 	struct dynlibmod_env* de = (struct dynlibmod_env*)env->modinfo[id];
 	struct sh_mod_env* me;
 	struct sh_config* cfg;
+	struct sh_config_source src;
 	struct sh_store* store = NULL;
 	const char* path = sh_config_path();
-	if(!de || !mod_check_order(env, id))
+	if(!sh_mod_abi_check(env, id) || !de || !mod_check_order(env, id))
 		return 0;
 	if(!(me = calloc(1, sizeof(*me)))) {
 		log_err("sinkhole: out of memory");
@@ -237,7 +274,7 @@ init(struct module_env* env, int id)
 	 * A fixed threshold (glibc's initial default) keeps them mmapped
 	 * and returned to the kernel when freed. */
 	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	if(!(cfg = sh_config_load(path, sh_mod_diag, NULL))) {
+	if(!(cfg = sh_config_read(path, &src, sh_mod_diag, NULL))) {
 		log_err("sinkhole: cannot use configuration %s (set %s to "
 			"choose another file)", path, SH_CONFIG_ENV);
 		goto error;
@@ -253,14 +290,16 @@ init(struct module_env* env, int id)
 		(unsigned)sh_set_count(me->snap->set),
 		(unsigned)sh_set_num_feeds(me->snap->set),
 		me->snap->cfg->feed_dir, me->snap->cfg->log_file);
-	/* the reload thread owns the store from here, even on failure */
-	if(!sh_mod_reload_start(me, env, path, store))
+	/* the reload thread owns the store and the configuration's text
+	 * from here, even on failure */
+	if(!sh_mod_reload_start(me, env, path, &src, store))
 		goto error;
 	de->dyn_env = me;
 	if(!mod_register(de, env, id, me))
 		goto error;
 	return 1;
 error:
+	sh_config_source_clear(&src); /* zeroed once the reloader has it */
 	if(de->dyn_env) {
 		mod_unregister(de, env, id);
 		de->dyn_env = NULL;
@@ -317,14 +356,8 @@ mod_handle_new(struct module_qstate* qstate, int id, struct sh_mod_env* me,
 		return 0;
 	}
 	internal = sh_mod_is_internal(qstate);
-	sh_answer_plan(snap->cfg, &m, qstate->qinfo.qtype, &plan);
-	if(plan.an_type && (internal || qstate->qinfo.qclass != SH_CLASS_IN)) {
-		/* addresses only exist in class IN, and the resolver itself
-		 * is never handed a sinkhole address */
-		plan.an_type = 0;
-		plan.soa = 1;
-		plan.rcode = internal ? SH_RCODE_NXDOMAIN : plan.rcode;
-	}
+	sh_answer_plan_query(snap->cfg, &m, qstate->qinfo.qtype,
+		qstate->qinfo.qclass, internal, &plan);
 	qstate->no_cache_store = 1;
 	qstate->return_rcode = LDNS_RCODE_NOERROR;
 	if(!(sq = sh_mod_qstate_get(qstate, id)) ||
@@ -395,9 +428,7 @@ mod_after_egress(struct module_qstate* qstate, struct sh_mod_env* me,
 	sq->action = e->action;
 	sq->indicator = e->indicator;
 	sq->target = e->target;
-	sq->feed = e->feed;
-	sq->feed_id = e->feed_id;
-	sq->ind = e->ind;
+	sq->rule = e->rule;
 	sh_mod_answer_chain(qstate, snap, sq);
 	__atomic_fetch_add(&me->count.hits, 1, __ATOMIC_RELAXED);
 	if(sh_mod_is_internal(qstate))
@@ -451,8 +482,12 @@ operate(struct module_qstate* qstate, enum module_ev event, int id,
 		return;
 	}
 	if(event == module_event_new || event == module_event_pass) {
+		/* a query is new here at its first visit: module_event_new
+		 * when this module is first, module_event_pass behind dns64
+		 * (for the client's query and dns64's sub-queries alike) */
+		int first = qstate->ext_state[id] == module_state_initial;
 		qstate->ext_state[id] = module_wait_module;
-		if(event == module_event_new) {
+		if(first) {
 			sh_snapshot_read_lock();
 			if(mod_handle_new(qstate, id, me,
 				sh_snapshot_get(&me->snap)))

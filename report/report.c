@@ -350,6 +350,7 @@ rep_line(const struct rep_opts* o, struct sh_report_agg* a, char* line,
 		return sh_report_agg_add(a, &ev);
 	case SH_REPORT_LINE_METRIC: a->counts.metric++; return 1;
 	case SH_REPORT_LINE_NOTE: a->counts.notes++; return 1;
+	case SH_REPORT_LINE_OPS: a->counts.ops++; return 1;
 	case SH_REPORT_LINE_BAD: a->counts.bad++; return 1;
 	}
 	return 1;

@@ -66,8 +66,13 @@ enum sh_report_kind {
 	SH_REPORT_LINE_EVENT = 0,
 	/** the writer's own event.kind "metric" line, skipped */
 	SH_REPORT_LINE_METRIC,
-	/** an event.kind "event" note (guard information), skipped */
+	/** an event.kind "event" note about a query (guard information),
+	 * skipped */
 	SH_REPORT_LINE_NOTE,
+	/** the module's own event.kind "event" lines of dataset
+	 * unbound_sinkhole.reload (reload, reload_failed,
+	 * indicator_expired), skipped and not counted as notes */
+	SH_REPORT_LINE_OPS,
 	/** not JSON, malformed, or without the fields: counted as bad */
 	SH_REPORT_LINE_BAD
 };
@@ -388,8 +393,10 @@ struct sh_report_counts {
 	uint64_t bad;
 	/** event.kind "metric" lines */
 	uint64_t metric;
-	/** event.kind "event" lines */
+	/** event.kind "event" lines about queries (guard notes) */
 	uint64_t notes;
+	/** the module's reload, reload_failed and indicator_expired lines */
+	uint64_t ops;
 	/** bytes of log text */
 	uint64_t bytes;
 	/** files read */
@@ -649,14 +656,5 @@ char* sh_report_fmt_dur(double ms, char buf[32]);
  */
 int sh_report_main(int argc, char** argv);
 
-
-/**
- * Length of a valid UTF-8 sequence (RFC 3629: no overlong forms, no
- * surrogates, at most U+10FFFF).
- * @param s: the first byte, >= 0x80.
- * @param end: end of the readable bytes.
- * @return its length (2..4), or 0 if it is not valid.
- */
-size_t sh_report_utf8_len(const unsigned char* s, const unsigned char* end);
 
 #endif /* SH_REPORT_H */

@@ -34,6 +34,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "report.h"
+#include "util.h"
+#include "schema.h"
 
 /* ------------------------------------------------------------------ */
 /* The JSON scanner                                                    */
@@ -52,7 +54,7 @@ enum js_ctx {
 enum js_field {
 	JF_NONE = -1, JF_TIMESTAMP = 0, JF_KIND, JF_REASON, JF_CLIENT_IP,
 	JF_RULE, JF_RULESET, JF_QNAME, JF_QTYPE, JF_TRANSPORT, JF_ORIGIN,
-	JF_NET_TRANSPORT, JF_OBSERVER, JF_COUNT
+	JF_NET_TRANSPORT, JF_DATASET, JF_OBSERVER, JF_COUNT
 };
 
 /** A member the report knows: a field (string) or a nested object. */
@@ -75,9 +77,10 @@ static const struct js_key js_keys[] = {
 	{JC_TOP, "rule", JF_NONE, JC_RULE},
 	{JC_TOP, "dns", JF_NONE, JC_DNS},
 	{JC_TOP, "network", JF_NONE, JC_NETWORK},
-	{JC_TOP, "unbound_sinkhole", JF_NONE, JC_UNBOUND},
+	{JC_TOP, SH_EV_MODULE, JF_NONE, JC_UNBOUND},
 	{JC_TOP, "observer", JF_NONE, JC_OBSERVER},
 	{JC_EVENT, "kind", JF_KIND, JC_OTHER},
+	{JC_EVENT, "dataset", JF_DATASET, JC_OTHER},
 	{JC_EVENT, "reason", JF_REASON, JC_OTHER},
 	{JC_CLIENT, "ip", JF_CLIENT_IP, JC_OTHER},
 	{JC_RULE, "name", JF_RULE, JC_OTHER},
@@ -170,35 +173,6 @@ js_utf8_put(unsigned long cp, char* out)
 }
 
 /**
- * Length of a valid UTF-8 sequence (RFC 3629: no overlong forms, no
- * surrogates, at most U+10FFFF).
- * @param s: the first byte, >= 0x80.
- * @param end: end of the readable bytes.
- * @return its length (2..4), or 0 if it is not valid.
- */
-size_t
-sh_report_utf8_len(const unsigned char* s, const unsigned char* end)
-{
-	size_t n, i;
-	unsigned long cp;
-	if(s[0] >= 0xc2 && s[0] <= 0xdf) { n = 2; cp = s[0] & 0x1f; }
-	else if(s[0] >= 0xe0 && s[0] <= 0xef) { n = 3; cp = s[0] & 0x0f; }
-	else if(s[0] >= 0xf0 && s[0] <= 0xf4) { n = 4; cp = s[0] & 0x07; }
-	else return 0;
-	if((size_t)(end - s) < n)
-		return 0;
-	for(i = 1; i < n; i++) {
-		if((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/**
  * Decode a \u escape (and the low half of a surrogate pair).
  * @param j: the scanner, at the 'u'; advanced past the escape.
  * @param dst: where the UTF-8 goes; advanced.
@@ -284,8 +258,8 @@ js_string(struct js* j, const char** out, size_t* outlen)
 			*dst++ = (char)c;
 			j->p++;
 		} else {
-			if(!(n = sh_report_utf8_len((unsigned char*)j->p,
-				(unsigned char*)j->end)))
+			if(!(n = sh_utf8_len((unsigned char*)j->p,
+				(size_t)(j->end - j->p))))
 				return 0;
 			memmove(dst, j->p, n);
 			dst += n;
@@ -567,11 +541,13 @@ sh_report_parse_line(char* line, size_t len, struct sh_report_event* ev)
 	if(j.p != j.end || !j.f[JF_KIND])
 		return SH_REPORT_LINE_BAD;
 	ev->kind = j.f[JF_KIND];
-	if(strcmp(ev->kind, "metric") == 0)
+	if(strcmp(ev->kind, SH_EV_KIND_METRIC) == 0)
 		return SH_REPORT_LINE_METRIC;
-	if(strcmp(ev->kind, "event") == 0)
-		return SH_REPORT_LINE_NOTE;
-	if(strcmp(ev->kind, "alert") != 0)
+	if(strcmp(ev->kind, SH_EV_KIND_EVENT) == 0)
+		return j.f[JF_DATASET] && strcmp(j.f[JF_DATASET],
+			SH_EV_DATASET_RELOAD) == 0 ? SH_REPORT_LINE_OPS :
+			SH_REPORT_LINE_NOTE;
+	if(strcmp(ev->kind, SH_EV_KIND_ALERT) != 0)
 		return SH_REPORT_LINE_BAD;
 	return js_event(&j, ev);
 }
@@ -580,111 +556,10 @@ sh_report_parse_line(char* line, size_t len, struct sh_report_event* ev)
 /* Times                                                               */
 /* ------------------------------------------------------------------ */
 
-/**
- * Read exactly n decimal digits.
- * @param s: the text.
- * @param n: how many.
- * @return the value, or -1.
- */
-static long
-num_n(const char* s, int n)
-{
-	long v = 0;
-	int i;
-	for(i = 0; i < n; i++) {
-		if(s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/**
- * Days since 1970-01-01 of a civil date (proleptic Gregorian).
- * @param y: year.
- * @param m: month 1..12.
- * @param d: day 1..31.
- * @return the day number.
- */
-static int64_t
-days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int64_t)era * 146097 + doe - 719468;
-}
-
-/**
- * Parse YYYY-MM-DD.
- * @param s: the text, at least 10 readable bytes or a NUL before.
- * @param days: set to the day number.
- * @return 1 on success, 0 on a bad date.
- */
-static int
-parse_date(const char* s, int64_t* days)
-{
-	static const int mdays[12] = {31,29,31,30,31,30,31,31,30,31,30,31};
-	long y = num_n(s, 4), m, d;
-	if(y < 0 || s[4] != '-' || (m = num_n(s + 5, 2)) < 1 || m > 12 ||
-		s[7] != '-' || (d = num_n(s + 8, 2)) < 1 || d > mdays[m-1])
-		return 0;
-	if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
-		y % 400 == 0))
-		return 0;
-	*days = days_from_civil(y, m, d);
-	return 1;
-}
-
-/**
- * Parse the time zone of an RFC 3339 date-time.
- * @param s: the text at the zone.
- * @param off: set to the offset east of UTC in ms.
- * @return 1 on success (nothing may follow), 0 otherwise.
- */
-static int
-parse_zone(const char* s, int64_t* off)
-{
-	long h, m;
-	if((s[0] == 'Z' || s[0] == 'z') && s[1] == 0) {
-		*off = 0;
-		return 1;
-	}
-	if((s[0] != '+' && s[0] != '-') || (h = num_n(s + 1, 2)) < 0 ||
-		h > 23 || s[3] != ':' || (m = num_n(s + 4, 2)) < 0 || m > 59 ||
-		s[6] != 0)
-		return 0;
-	*off = (h * 3600 + m * 60) * 1000 * (s[0] == '-' ? -1 : 1);
-	return 1;
-}
-
 int
 sh_report_parse_time(const char* s, int64_t* ms)
 {
-	int64_t days, off, frac = 0, scale = 100;
-	long h, mi, sec;
-	const char* p;
-	if(strlen(s) < 20 || !parse_date(s, &days) ||
-		(s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-		(h = num_n(s + 11, 2)) < 0 || h > 23 || s[13] != ':' ||
-		(mi = num_n(s + 14, 2)) < 0 || mi > 59 || s[16] != ':' ||
-		(sec = num_n(s + 17, 2)) < 0 || sec > 60)
-		return 0;
-	p = s + 19;
-	if(*p == '.') {
-		if(p[1] < '0' || p[1] > '9')
-			return 0;
-		for(p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-			frac += (*p - '0') * scale;
-	}
-	if(!parse_zone(p, &off))
-		return 0;
-	*ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 +
-		frac - off;
-	return 1;
+	return sh_time_parse(s, strlen(s), 0, ms);
 }
 
 int
@@ -693,13 +568,9 @@ sh_report_parse_when(const char* s, int64_t now_ms, int64_t* ms)
 	static const char units[] = "smhdw";
 	static const int64_t mult[] = {1000, 60000, 3600000, 86400000,
 		604800000};
-	int64_t days, n = 0;
+	int64_t n = 0;
 	const char* p = s, *u;
-	if(strlen(s) == 10 && parse_date(s, &days)) {
-		*ms = days * 86400000;
-		return 1;
-	}
-	if(sh_report_parse_time(s, ms))
+	if(sh_time_parse(s, strlen(s), 1, ms))
 		return 1;
 	for(; *p >= '0' && *p <= '9' && n < 100000000; p++)
 		n = n * 10 + (*p - '0');

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "util.h"
 
 /** Widest text cell of a list column in the terminal table. */
 #define TBL_LIST_MAX 40
@@ -130,7 +131,7 @@ sh_report_json_str(FILE* out, const char* s)
 	}
 	putc('"', out);
 	for(; *p; p += n ? n : 1) {
-		n = *p < 0x80 ? 1 : sh_report_utf8_len(p, p + strlen((const char*)p));
+		n = *p < 0x80 ? 1 : sh_utf8_len(p, strlen((const char*)p));
 		if(n == 0)
 			fputs("\\ufffd", out);
 		else if(*p == '"' || *p == '\\')
@@ -148,7 +149,7 @@ sh_report_html_str(FILE* out, const char* s)
 	const unsigned char* p = (const unsigned char*)s;
 	size_t n;
 	for(; p && *p; p += n ? n : 1) {
-		n = *p < 0x80 ? 1 : sh_report_utf8_len(p, p + strlen((const char*)p));
+		n = *p < 0x80 ? 1 : sh_utf8_len(p, strlen((const char*)p));
 		if(n == 0 || *p < 0x20 || *p == 0x7f)
 			fputs("&#xfffd;", out);
 		else if(*p == '&') fputs("&amp;", out);
@@ -401,11 +402,12 @@ table_header(FILE* out, const struct sh_report_agg* a,
 	const struct sh_report_counts* k = &a->counts;
 	char t0[32], t1[32];
 	fprintf(out, "sinkhole report: %llu file(s), %llu lines: %llu events "
-		"(%llu shown), %llu bad, %llu metric, %llu notes\n",
+		"(%llu shown), %llu bad, %llu metric, %llu notes, %llu "
+		"operational\n",
 		(unsigned long long)k->files, (unsigned long long)k->lines,
 		(unsigned long long)k->events, (unsigned long long)k->matched,
 		(unsigned long long)k->bad, (unsigned long long)k->metric,
-		(unsigned long long)k->notes);
+		(unsigned long long)k->notes, (unsigned long long)k->ops);
 	if(a->first <= a->last)
 		fprintf(out, "period: %s .. %s\n", sh_report_fmt_time(a->first,
 			0, t0), sh_report_fmt_time(a->last, 0, t1));
@@ -813,11 +815,12 @@ json_summary(FILE* out, const struct sh_report_agg* a,
 	json_strv(out, (const char* const*)m->files);
 	fprintf(out, ",\"lines\":%llu,\"events\":%llu,\"matched\":%llu,"
 		"\"bad_lines\":%llu,\"metric_lines\":%llu,\"note_lines\":%llu,"
+		"\"operational_lines\":%llu,"
 		"\"read_errors\":%llu,\"clients\":%u,\"indicators\":%u,"
 		"\"first_seen\":", (unsigned long long)k->lines,
 		(unsigned long long)k->events, (unsigned long long)k->matched,
 		(unsigned long long)k->bad, (unsigned long long)k->metric,
-		(unsigned long long)k->notes,
+		(unsigned long long)k->notes, (unsigned long long)k->ops,
 		(unsigned long long)k->read_errors, (unsigned)a->client_ids.n,
 		(unsigned)a->ind_ids.n);
 	json_time(out, a->first <= a->last ? a->first : INT64_MIN);

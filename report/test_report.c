@@ -124,6 +124,36 @@ test_parse_defaults(void** state)
 	assert_string_equal(ev.transport, "tcp");
 }
 
+/** A line of the module's own, as lib/status.c writes it: the head
+ * with event.kind and dataset, and the tail with the observer. */
+#define OPS_LINE(kind, action, dataset) \
+	"{\"@timestamp\":\"2026-01-01T00:00:00.000Z\",\"ecs\":{\"version\":" \
+	"\"8.11.0\"},\"event\":{\"kind\":\"" kind "\",\"category\":" \
+	"[\"configuration\"],\"type\":[\"change\"],\"action\":\"" action \
+	"\",\"outcome\":\"success\",\"dataset\":\"" dataset "\"," \
+	"\"module\":\"unbound_sinkhole\"},\"file\":{\"path\":\"a.yaml\"}," \
+	"\"observer\":{\"name\":\"r1\",\"type\":\"dns\",\"product\":" \
+	"\"unbound-sinkhole\",\"vendor\":\"unbound-sinkhole\"}," \
+	"\"unbound_sinkhole\":{}}"
+
+/** Reload and expiry lines are the module's own, not guard notes. */
+static void
+test_parse_module_lines(void** state)
+{
+	(void)state;
+	assert_int_equal(kind_of(OPS_LINE("event", "reload",
+		"unbound_sinkhole.reload")), SH_REPORT_LINE_OPS);
+	assert_int_equal(kind_of(OPS_LINE("event", "reload_failed",
+		"unbound_sinkhole.reload")), SH_REPORT_LINE_OPS);
+	assert_int_equal(kind_of(OPS_LINE("event", "indicator_expired",
+		"unbound_sinkhole.reload")), SH_REPORT_LINE_OPS);
+	assert_int_equal(kind_of(OPS_LINE("metric", "stats",
+		"unbound_sinkhole.stats")), SH_REPORT_LINE_METRIC);
+	/* a guard note is an event of the query dataset */
+	assert_int_equal(kind_of(OPS_LINE("event", "sinkhole",
+		"unbound_sinkhole.query")), SH_REPORT_LINE_NOTE);
+}
+
 static void
 test_parse_kinds(void** state)
 {
@@ -1001,6 +1031,7 @@ main(void)
 		cmocka_unit_test(test_parse_valid),
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_kinds),
+		cmocka_unit_test(test_parse_module_lines),
 		cmocka_unit_test(test_parse_truncated),
 		cmocka_unit_test(test_parse_corrupt),
 		cmocka_unit_test(test_parse_fields),

@@ -2,17 +2,24 @@
 # bootstrap.sh - prepare, build, test or demonstrate unbound-sinkhole on a
 # fresh Debian bookworm (run as root).
 #
-# Usage: tools/bootstrap.sh [deps|unbound|build|check|run]   (default: build)
+# Usage: tools/bootstrap.sh [deps|unbound|build|deb|check|run]   (default: build)
 #   deps     install the Debian packages needed to build and test
 #   unbound  deps, then fetch Debian's unbound SOURCE package of exactly the
 #            installed unbound version and build it with dynlib support in
 #            _build/unbound-src (the module must be compiled against the
 #            same Unbound it is loaded into; the daemon built there is the
 #            one the tests run)
-#   build    unbound, then autoreconf/configure/make this tree
-#   check    build, then `make check`; the last line printed is
+#   build    unbound (and its testbound, linked with -export-dynamic to
+#            load the module), then autoreconf/configure/make this tree
+#   deb      Debian's own unbound package of the installed version rebuilt
+#            with --with-dynlibmodule (version +dynlib1) and the
+#            unbound-sinkhole package built against that exact tree, in
+#            _build/deb (packaging/build-debs.sh; about 6 minutes).
+#            SINKHOLE_UNBOUND_VERSION=V rebuilds Debian's unbound V instead
+#            of the installed one (a security update: packaging/README.md)
+#   check    build and deb, then `make check`; the last line printed is
 #            "N passed, N failed, N skipped"; exit non-zero on any failure
-#   run      build, then start a demo sinkholing resolver on
+#   run      build (installing only what running needs), then start a demo sinkholing resolver on
 #            127.0.0.1:${SINKHOLE_DEMO_PORT:-5353} in the foreground
 #            (SINKHOLE_DEMO_EXIT=1: stop after the demonstration)
 #
@@ -28,18 +35,31 @@ BUILD=$TOP/_build
 UNBOUND_DIR=$BUILD/unbound-src
 NPROC=$(nproc 2>/dev/null || echo 2)
 
-# Packages needed on a fresh bookworm: compilers and autotools for this
-# tree, Unbound's build dependencies, the servers and clients the tests
-# run, and the tools the tests and the demo use.
-PACKAGES=(
+# Packages needed on a fresh bookworm.  RUN_PACKAGES: compilers and
+# autotools for this tree, Unbound's build dependencies and what the demo
+# uses (`run` installs only these).  DEB_PACKAGES: what building Debian's
+# unbound package and ours needs (`deb`).  TEST_PACKAGES: the servers,
+# clients and tools the tests run.  `deps`, `build` and `check` install
+# all of PACKAGES.
+RUN_PACKAGES=(
 	gcc make libc6-dev binutils pkg-config autoconf automake libtool
 	dpkg-dev patch xz-utils
-	unbound nsd knot ldnsutils dnsutils dnsperf bind9 bind9-utils rsyslog rsyslog-relp
-	libcmocka-dev libyaml-dev libldns-dev libpsl-dev publicsuffix
-	libssl-dev libexpat1-dev libevent-dev bison flex
-	valgrind tshark tcpdump jq clang libclang-rt-14-dev python3
-	iproute2 procps zlib1g-dev gzip chromium fonts-dejavu-core
+	unbound dnsutils jq iproute2 procps gzip
+	libyaml-dev libldns-dev libpsl-dev publicsuffix
+	libssl-dev libexpat1-dev libevent-dev bison flex zlib1g-dev
 )
+DEB_PACKAGES=(
+	build-essential fakeroot debhelper dh-apparmor dh-python
+	libnghttp2-dev libprotobuf-c-dev libsystemd-dev nettle-dev
+	protobuf-c-compiler python3-dev libpython3-dev swig lintian
+)
+TEST_PACKAGES=(
+	nsd knot ldnsutils dnsperf bind9 bind9-utils rsyslog rsyslog-relp
+	libcmocka-dev
+	valgrind tshark tcpdump clang libclang-rt-14-dev python3
+	chromium fonts-dejavu-core apparmor
+)
+PACKAGES=("${RUN_PACKAGES[@]}" "${DEB_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
 
 # Print a step banner.
 step() { printf '\n==> %s\n' "$*"; }
@@ -51,22 +71,24 @@ die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 # deps
 # ------------------------------------------------------------------
 
-# Print the packages of PACKAGES that are not installed.
+# Print the packages of WANT (default PACKAGES) that are not installed.
 missing_packages() {
 	local p
-	for p in "${PACKAGES[@]}"; do
+	for p in "${WANT[@]}"; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
 	done
 }
 
-# Install the missing packages (apt-get update at most once a day).
+# Install the missing packages of WANT (default PACKAGES; apt-get update
+# at most once a day).
 do_deps() {
 	local missing stamp=$BUILD/apt-update.stamp s
+	[ -n "${WANT+set}" ] || WANT=("${PACKAGES[@]}")
 	step "deps: checking Debian packages"
 	command -v dpkg-query >/dev/null || die "this script needs Debian (dpkg-query not found)"
 	mapfile -t missing < <(missing_packages)
 	if [ "${#missing[@]}" -eq 0 ]; then
-		echo "all ${#PACKAGES[@]} packages installed"
+		echo "all ${#WANT[@]} packages installed"
 	else
 		[ "$(id -u)" -eq 0 ] || die "packages missing (${missing[*]}): run as root"
 		echo "missing: ${missing[*]}"
@@ -80,7 +102,9 @@ do_deps() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 	fi
 	# The packaged daemons are started by their postinst on some systems;
-	# the tests never need them (nor port 53).
+	# the tests never need them (nor port 53).  Not for `deb` and `run`:
+	# on a production resolver the system unbound is the service.
+	[ "${KEEP_SERVICES:-0}" = 1 ] && return 0
 	for s in unbound nsd knot; do
 		if [ -x "/etc/init.d/$s" ] && service "$s" status >/dev/null 2>&1; then
 			echo "stopping the system $s service (not used by the tests)"
@@ -130,16 +154,36 @@ source_lines() {
 	printf '%s\n' "$lines" | awk '!seen[$0]++'
 }
 
-# Fetch, unpack, configure and build Debian's unbound source of the
-# installed version in _build/unbound-src, unless already done.
-do_unbound() {
-	local version stamp=$UNBOUND_DIR/.bootstrap-version apto dsc keyring
-	version=$(dpkg-query -W -f='${Version}' unbound 2>/dev/null) ||
+# Print the version of Debian's unbound source to use: $SINKHOLE_UNBOUND_VERSION
+# when set (e.g. the candidate of a security update), else the installed
+# unbound's version without the +dynlibN suffix of our own rebuild.
+unbound_source_version() {
+	local v
+	if [ -n "${SINKHOLE_UNBOUND_VERSION:-}" ]; then
+		echo "$SINKHOLE_UNBOUND_VERSION"
+		return 0
+	fi
+	v=$(dpkg-query -W -f='${Version}' unbound 2>/dev/null) ||
 		die "the unbound package is not installed (run: $0 deps)"
-	step "unbound: Debian source of unbound $version with dynlib support"
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ] && [ -x "$UNBOUND_DIR/unbound" ] &&
-		grep -q '^#define WITH_DYNLIBMODULE 1' "$UNBOUND_DIR/config.h" 2>/dev/null; then
-		echo "already built: $UNBOUND_DIR/unbound ($version)"
+	echo "${v%+dynlib*}"
+}
+
+# True when every file listed in a .dsc is beside it.
+_dsc_files_present() {
+	local f
+	for f in $(awk '/^Files:/ { f = 1; next } /^[^ ]/ { f = 0 } f { print $3 }' "$1"); do
+		[ -f "$(dirname "$1")/$f" ] || return 1
+	done
+}
+
+# Fetch Debian's source package of unbound VERSION into _build/apt with
+# a private sources list and state (never /etc/apt); sets UNBOUND_DSC.
+# Skips the download when that .dsc is already there.
+fetch_unbound_source() {
+	local version=$1 apto dsc keyring
+	UNBOUND_DSC=$BUILD/apt/unbound_${version#*:}.dsc
+	if [ -f "$UNBOUND_DSC" ] && _dsc_files_present "$UNBOUND_DSC"; then
+		echo "source already fetched: $UNBOUND_DSC"
 		return 0
 	fi
 	mkdir -p "$BUILD/apt/lists/partial" "$BUILD/apt/cache/archives/partial"
@@ -161,6 +205,22 @@ do_unbound() {
 	(cd "$BUILD/apt" && apt-get "${apto[@]}" source --download-only "unbound=$version")
 	dsc=$(ls "$BUILD"/apt/unbound_*.dsc 2>/dev/null | head -n 1)
 	[ -n "$dsc" ] || die "apt-get source did not produce a .dsc for unbound=$version"
+	UNBOUND_DSC=$dsc
+}
+
+# Fetch, unpack, configure and build Debian's unbound source of the
+# installed version in _build/unbound-src, unless already done.
+do_unbound() {
+	local version stamp=$UNBOUND_DIR/.bootstrap-version dsc
+	version=$(unbound_source_version)
+	step "unbound: Debian source of unbound $version with dynlib support"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ] && [ -x "$UNBOUND_DIR/unbound" ] &&
+		grep -q '^#define WITH_DYNLIBMODULE 1' "$UNBOUND_DIR/config.h" 2>/dev/null; then
+		echo "already built: $UNBOUND_DIR/unbound ($version)"
+		return 0
+	fi
+	fetch_unbound_source "$version"
+	dsc=$UNBOUND_DSC
 	step "unbound: dpkg-source -x $(basename "$dsc")"
 	rm -rf "$UNBOUND_DIR"
 	dpkg-source -x "$dsc" "$UNBOUND_DIR"
@@ -182,6 +242,28 @@ do_unbound() {
 	[ -x "$UNBOUND_DIR/unbound" ] || die "no unbound binary after make"
 	echo "$version" >"$stamp"
 	echo "built $UNBOUND_DIR/unbound: $("$UNBOUND_DIR/unbound" -V 2>/dev/null | head -n 1)"
+}
+
+# Build the tree's testbound linked with -export-dynamic (as the daemon
+# is), so it can load the module: tests/integration/replay.test runs
+# Unbound's replay suite through it.  Additive: one more binary, the
+# tree is not reconfigured; a testbound without the exported symbols is
+# relinked.
+do_testbound() {
+	local tb=$UNBOUND_DIR/testbound
+	step "unbound: testbound with -export-dynamic"
+	if [ -x "$tb" ] && nm -D --defined-only "$tb" 2>/dev/null | grep ' T log_err$' >/dev/null; then
+		echo "already built: $tb"
+		return 0
+	fi
+	rm -f "$tb"
+	make -C "$UNBOUND_DIR" -j"$NPROC" testbound LDFLAGS=-export-dynamic >"$UNBOUND_DIR/make-testbound.out" 2>&1 || {
+		tail -n 30 "$UNBOUND_DIR/make-testbound.out"
+		die "building testbound failed (log: $UNBOUND_DIR/make-testbound.out)"
+	}
+	nm -D --defined-only "$tb" | grep ' T log_err$' >/dev/null ||
+		die "$tb does not export Unbound's symbols (-export-dynamic ignored?)"
+	echo "built $tb"
 }
 
 # ------------------------------------------------------------------
@@ -208,6 +290,19 @@ do_build() {
 	make -j"$NPROC"
 	echo "module: $TOP/.libs/sinkhole.so"
 	echo "tool:   $TOP/tools/sinkholectl"
+}
+
+# ------------------------------------------------------------------
+# deb
+# ------------------------------------------------------------------
+
+# Build the two Debian packages in _build/deb (packaging/build-debs.sh).
+do_deb() {
+	local version
+	version=$(unbound_source_version)
+	step "deb: Debian packages of unbound $version+dynlib and unbound-sinkhole"
+	fetch_unbound_source "$version"
+	NPROC=$NPROC "$TOP/packaging/build-debs.sh" "$UNBOUND_DSC" "$BUILD/deb"
 }
 
 # ------------------------------------------------------------------
@@ -326,9 +421,10 @@ cmd=${1:-build}
 case $cmd in
 deps) do_deps ;;
 unbound) do_deps; do_unbound ;;
-build) do_deps; do_unbound; do_build ;;
-check) do_deps; do_unbound; do_build; do_check ;;
-run) do_deps; do_unbound; do_build; do_run ;;
+build) do_deps; do_unbound; do_testbound; do_build ;;
+deb) WANT=("${RUN_PACKAGES[@]}" "${DEB_PACKAGES[@]}") KEEP_SERVICES=1; do_deps; do_deb ;;
+check) do_deps; do_unbound; do_testbound; do_build; do_deb; do_check ;;
+run) WANT=("${RUN_PACKAGES[@]}") KEEP_SERVICES=1; do_deps; do_unbound; do_build; do_run ;;
 -h | --help | help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" ;;
-*) die "unknown step '$cmd' (usage: $0 [deps|unbound|build|check|run])" ;;
+*) die "unknown step '$cmd' (usage: $0 [deps|unbound|build|deb|check|run])" ;;
 esac

@@ -9,7 +9,8 @@
  * sinkholectl shares the feed loader and the matcher with the module,
  * so what it says about a feed or a name is what the resolver does:
  *  - lint FILE...   validate feed files, errors at file:line:column;
- *  - match NAME...  show which feed, indicator and action cover a name.
+ *  - match NAME...  show which feed, indicator and action cover a name;
+ *  - convert FILE... write feeds of any format as native YAML feeds.
  * Exit status: 0 success (lint: all valid; match: at least one name is
  * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
  * or load errors.
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "sinkhole.h"
 #include "report.h"
 #include "export.h"
@@ -72,6 +74,7 @@ ctl_usage(FILE* out)
 	fprintf(out,
 "usage: sinkholectl [options] lint FILE...\n"
 "       sinkholectl [options] match NAME...\n"
+"       sinkholectl convert FILE... [--to yaml] [-o OUT]\n"
 "       sinkholectl [options] status [--status-file FILE] [--json]\n"
 "       sinkholectl [options] export [--format FORMAT] [--output FILE] ...\n"
 "       sinkholectl report [report options] LOG...   (see report --help)\n"
@@ -84,6 +87,9 @@ ctl_usage(FILE* out)
 "                  file:line:column: error: text. Exit 0 if all are valid.\n"
 "  match NAME...   show the feed, indicator and action that cover each\n"
 "                  name, or 'no match'. Exit 0 if any name is blocked.\n"
+"  convert FILE... read feeds in any format (Sigma, STIX, RPZ, lists) and\n"
+"                  write them as native YAML feeds: to stdout, to the\n"
+"                  file OUT, or OUT/NAME.yaml when OUT is a directory.\n"
 "  status          show the running module's counters and feeds, read\n"
 "                  from its status file (status.file in the config).\n"
 "  report LOG...   review the event log: who asked, when, how often.\n"
@@ -146,6 +152,64 @@ ctl_lint(const struct ctl_opts* o, char** files, int n)
 }
 
 /**
+ * Load the feed files of a directory with the module's loader, the feed
+ * store, so that the same files count and fail as in the resolver.
+ * @param dir: the directory.
+ * @param cfg: the configuration for the limits, or NULL.
+ * @param def: the default action.
+ * @param dc: diagnostic counters.
+ * @return the set (caller frees) or NULL (reported).
+ */
+static struct sh_set*
+ctl_load_dir(const char* dir, const struct sh_config* cfg,
+	enum sh_action def, struct ctl_diag_count* dc)
+{
+	struct sh_scan_result res;
+	struct sh_store* store = sh_store_new();
+	struct sh_set* set = NULL;
+	if(!store) {
+		fprintf(stderr, "sinkholectl: out of memory\n");
+		return NULL;
+	}
+	if(!sh_store_scan(store, dir, cfg ? &cfg->limits : NULL, time(NULL),
+		ctl_diag, dc, &res))
+		fprintf(stderr, "sinkholectl: cannot read feeds at %s\n", dir);
+	/* like the module: refuse to answer from a set where every feed
+	 * failed, rather than say "no match" for everything */
+	else if(res.loaded == 0 && res.failed > 0)
+		fprintf(stderr, "sinkholectl: no feed could be loaded from "
+			"%s\n", dir);
+	else	set = sh_store_set(store, def, ctl_diag, dc);
+	sh_store_free(store);
+	return set;
+}
+
+/**
+ * Load one feed file.
+ * @param path: the file.
+ * @param cfg: the configuration for the limits, or NULL.
+ * @param def: the default action.
+ * @param dc: diagnostic counters.
+ * @return the set (caller frees) or NULL (reported).
+ */
+static struct sh_set*
+ctl_load_file(const char* path, const struct sh_config* cfg,
+	enum sh_action def, struct ctl_diag_count* dc)
+{
+	struct sh_feed* f = sh_feed_load(path, cfg ? &cfg->limits : NULL,
+		time(NULL), ctl_diag, dc);
+	struct sh_set* set;
+	if(!f) {
+		fprintf(stderr, "sinkholectl: no feed could be loaded from "
+			"%s\n", path);
+		return NULL;
+	}
+	set = sh_set_build(&f, 1, def, ctl_diag, dc);
+	sh_feed_unref(f);
+	return set;
+}
+
+/**
  * Load the feeds named by the options or the configuration.
  * @param o: options.
  * @param dc: diagnostic counters.
@@ -158,12 +222,10 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc,
 	struct sh_config** cfg_out)
 {
 	struct sh_config* cfg = NULL;
-	struct sh_feed** feeds = NULL;
-	struct sh_set* set = NULL;
+	struct sh_set* set;
 	const char* path = o->feeds;
 	enum sh_action def = SH_ACTION_SINKHOLE;
 	struct stat st;
-	size_t n = 0, failed = 0, i;
 	if(!path || o->config) {
 		const char* cpath = o->config ? o->config : sh_config_path();
 		if(!(cfg = sh_config_load(cpath, ctl_diag, dc)))
@@ -172,30 +234,9 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc,
 		if(!path)
 			path = cfg->feed_dir;
 	}
-	if(stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct sh_feed* f = sh_feed_load(path, cfg ? &cfg->limits :
-			NULL, time(NULL), ctl_diag, dc);
-		if(f && (feeds = malloc(sizeof(*feeds))))
-			feeds[n++] = f;
-		else {
-			sh_feed_unref(f);
-			failed = 1;
-		}
-	} else if(!sh_feed_load_dir(path, cfg ? &cfg->limits : NULL,
-		time(NULL), ctl_diag, dc, &feeds, &n, &failed)) {
-		fprintf(stderr, "sinkholectl: cannot read feeds at %s: %s\n",
-			path, strerror(errno));
-		failed = 1;
-	}
-	/* like the module: refuse to answer from a set where every feed
-	 * failed, rather than say "no match" for everything */
-	if(n > 0 || failed == 0)
-		set = sh_set_build(feeds, n, def, ctl_diag, dc);
-	else	fprintf(stderr, "sinkholectl: no feed could be loaded from "
-			"%s\n", path);
-	for(i = 0; i < n; i++)
-		sh_feed_unref(feeds[i]);
-	free(feeds);
+	if(stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		set = ctl_load_file(path, cfg, def, dc);
+	else	set = ctl_load_dir(path, cfg, def, dc);
 	if(cfg_out && set)
 		*cfg_out = cfg;
 	else	sh_config_free(cfg);
@@ -436,6 +477,128 @@ ctl_status_cmd(const struct ctl_opts* o, int argc, char** argv)
 }
 
 /**
+ * Write a converted feed to a file, atomically: a temporary file
+ * (PATH.tmp, which the feed loaders skip) renamed over PATH.
+ * @param path: the destination.
+ * @param text: the YAML.
+ * @param len: its length.
+ * @return 1 on success, 0 on failure (reported).
+ */
+static int
+ctl_write_atomic(const char* path, const char* text, size_t len)
+{
+	char tmp[4096];
+	FILE* f;
+	if(snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "sinkholectl: %s: path too long\n", path);
+		return 0;
+	}
+	if(!(f = fopen(tmp, "we")) || fwrite(text, 1, len, f) != len
+		|| fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "sinkholectl: cannot write %s: %s\n", tmp,
+			strerror(errno));
+		if(f)
+			fclose(f);
+		unlink(tmp);
+		return 0;
+	}
+	if(fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "sinkholectl: cannot write %s: %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * Where a converted file goes: OUT itself, or OUT/NAME.yaml when OUT is
+ * a directory (NAME: the input's base name without its extension).
+ * @param out: the -o argument.
+ * @param in: the input file.
+ * @param buf: destination.
+ * @param len: its size.
+ * @return buf, or NULL when the path is too long.
+ */
+static const char*
+ctl_convert_dest(const char* out, const char* in, char* buf, size_t len)
+{
+	const char* b = strrchr(in, '/');
+	const char* dot;
+	struct stat st;
+	int n;
+	if(stat(out, &st) != 0 || !S_ISDIR(st.st_mode))
+		return out;
+	b = b ? b + 1 : in;
+	dot = strrchr(b, '.');
+	n = snprintf(buf, len, "%s/%.*s.yaml", out, (int)(dot && dot != b ?
+		(size_t)(dot - b) : strlen(b)), b);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+/**
+ * Convert feed files of any format to native YAML feeds.
+ * @param argc: arguments after "convert".
+ * @param argv: the arguments: FILE... [--to yaml] [-o OUT].
+ * @return exit status.
+ */
+static int
+ctl_convert(int argc, char** argv)
+{
+	struct ctl_diag_count dc = {0, 0};
+	const char* out = NULL;
+	char dest[4096];
+	int i, nfiles = 0, bad = 0;
+	struct stat st;
+	for(i = 0; i < argc; i++) {
+		if(strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
+			if(strcmp(argv[++i], "yaml") != 0) {
+				fprintf(stderr, "sinkholectl: convert: --to "
+					"%s: only yaml (the native feed) is "
+					"written\n", argv[i]);
+				return CTL_EXIT_USAGE;
+			}
+		} else if((strcmp(argv[i], "-o") == 0 || strcmp(argv[i],
+			"--output") == 0) && i + 1 < argc)
+			out = argv[++i];
+		else if(argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "sinkholectl: convert: unknown option "
+				"%s\n", argv[i]);
+			return CTL_EXIT_USAGE;
+		} else	argv[nfiles++] = argv[i];
+	}
+	if(nfiles == 0 || (nfiles > 1 && (!out || stat(out, &st) != 0
+		|| !S_ISDIR(st.st_mode)))) {
+		fprintf(stderr, "sinkholectl: convert: %s\n", nfiles == 0 ?
+			"no input file" : "several files need -o DIRECTORY");
+		return CTL_EXIT_USAGE;
+	}
+	for(i = 0; i < nfiles; i++) {
+		struct sh_feed* f = sh_feed_load(argv[i], NULL, time(NULL),
+			ctl_diag, &dc);
+		const char* d;
+		size_t len = 0;
+		char* text = f ? sh_feed_to_yaml(f, &len) : NULL;
+		if(!text) {
+			if(f)
+				fprintf(stderr, "sinkholectl: %s: out of memory"
+					"\n", argv[i]);
+			bad++;
+		} else if(!out)
+			fwrite(text, 1, len, stdout);
+		else if(!(d = ctl_convert_dest(out, argv[i], dest,
+			sizeof(dest))) || !ctl_write_atomic(d, text, len))
+			bad++;
+		else	fprintf(stderr, "%s: %s feed %s, %u entries, written "
+				"to %s\n", argv[i], f->format, f->id,
+				(unsigned)f->num_ind, d);
+		free(text);
+		sh_feed_unref(f);
+	}
+	return bad ? 1 : 0;
+}
+
+/**
  * Parse the options.
  * @param argc: as main.
  * @param argv: as main.
@@ -495,6 +658,8 @@ main(int argc, char** argv)
 		return ctl_lint(&o, argv + i + 1, argc - i - 1);
 	if(strcmp(argv[i], "match") == 0 && i + 1 < argc)
 		return ctl_match(&o, argv + i + 1, argc - i - 1);
+	if(strcmp(argv[i], "convert") == 0 && i + 1 < argc)
+		return ctl_convert(argc - i - 1, argv + i + 1);
 	fprintf(stderr, "sinkholectl: unknown command or missing arguments: "
 		"%s\n", argv[i]);
 	ctl_usage(stderr);

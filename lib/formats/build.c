@@ -297,6 +297,130 @@ fb_ind_drop(struct sh_indicator* ind)
 	ind->addr = NULL;
 }
 
+/**
+ * Hash of a name and its exact and allow flags.
+ * @param wire: the name.
+ * @param len: its length.
+ * @param flags: SH_IND_* flags.
+ * @return the hash.
+ */
+static uint64_t
+fb_hash(const uint8_t* wire, size_t len, unsigned flags)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for(i = 0; i < len; i++)
+		h = (h ^ wire[i]) * 0x100000001b3ULL;
+	h ^= (uint64_t)(flags & SH_IND_EXACT);
+	return h ^ (h >> 29);
+}
+
+/**
+ * Grow the merge table to hold twice the indicators, rehashing.
+ * @param fb: the builder.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+fb_merge_grow(struct sh_fb* fb)
+{
+	size_t cap = fb->slot_cap ? fb->slot_cap * 2 : 256, i, j;
+	uint64_t* s = calloc(cap, sizeof(*s));
+	size_t* no = realloc(fb->noff, cap / 2 * sizeof(*no));
+
+	if(!s || !no) {
+		free(s);
+		if(no)
+			fb->noff = no;
+		return 0;
+	}
+	fb->noff = no;
+	for(i = 0; i < fb->feed->num_ind; i++) {
+		const struct sh_indicator* b = &fb->feed->ind[i];
+		uint64_t h = fb_hash(fb->names + no[i], b->namelen, b->flags);
+		for(j = h & (cap - 1); s[j]; j = (j + 1) & (cap - 1))
+			;
+		s[j] = (h & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
+	}
+	free(fb->slot);
+	fb->slot = s;
+	fb->slot_cap = cap;
+	return 1;
+}
+
+/**
+ * In merge mode, find an earlier indicator with the same name and exact
+ * flag.
+ * @param fb: the builder.
+ * @param wire: the name.
+ * @param len: its length.
+ * @param flags: its flags.
+ * @param slot: set to the free slot to use when there is none.
+ * @return the earlier indicator, or NULL.
+ */
+static const struct sh_indicator*
+fb_merge_find(struct sh_fb* fb, const uint8_t* wire, size_t len,
+	unsigned flags, size_t* slot)
+{
+	uint64_t h = fb_hash(wire, len, flags), tag = h & 0xffffffff00000000ULL;
+	size_t j, mask = fb->slot_cap - 1;
+
+	for(j = h & mask; fb->slot[j]; j = (j + 1) & mask) {
+		const struct sh_indicator* b;
+		size_t i = (size_t)(fb->slot[j] & 0xffffffffULL) - 1;
+		if((fb->slot[j] & 0xffffffff00000000ULL) != tag)
+			continue;
+		b = &fb->feed->ind[i];
+		if(b->namelen == len && ((b->flags ^ flags) & SH_IND_EXACT)
+			== 0 && memcmp(fb->names + fb->noff[i], wire, len)
+			== 0)
+			return b;
+	}
+	*slot = j;
+	return NULL;
+}
+
+/**
+ * In merge mode, leave out a name given twice, or record a new one.
+ * @param fb: the builder.
+ * @param ind: the new indicator.
+ * @param wire: its name.
+ * @param len: its length.
+ * @return 1 if it is to be stored, 0 if left out (reported) or out of
+ *	memory (reported, fatal).
+ */
+static int
+fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
+	const uint8_t* wire, size_t len)
+{
+	const struct sh_indicator* b;
+	char text[SH_NAME_TEXT_MAX];
+	size_t slot = 0;
+
+	if((fb->feed->num_ind + 1) * 2 > fb->slot_cap && !fb_merge_grow(fb)) {
+		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
+			"out of memory");
+		fb->fatal = 1;
+		return 0;
+	}
+	if(!(b = fb_merge_find(fb, wire, len, ind->flags, &slot))) {
+		fb->slot[slot] = (fb_hash(wire, len, ind->flags)
+			& 0xffffffff00000000ULL) | (uint64_t)(fb->feed->num_ind
+			+ 1);
+		fb->noff[fb->feed->num_ind] = fb->names_len;
+		return 1;
+	}
+	(void)sh_name_to_text(wire, text, sizeof(text));
+	if((b->flags & SH_IND_ALLOW) == (ind->flags & SH_IND_ALLOW))
+		sh_fb_map(fb, ind->line, ind->column, "'%s' was already taken "
+			"at line %u; not taken twice", text, b->line);
+	else	sh_fb_report(fb, SH_SEV_WARNING, ind->line, ind->column, "'%s' "
+			"is %s at line %u; left out here", text,
+			(b->flags & SH_IND_ALLOW) ? "an allow entry" :
+			"an indicator", b->line);
+	return 0;
+}
+
 int
 sh_fb_add_wire(struct sh_fb* fb, struct sh_indicator* ind,
 	const uint8_t* wire, size_t len)
@@ -314,6 +438,10 @@ sh_fb_add_wire(struct sh_fb* fb, struct sh_indicator* ind,
 		fb->feed->num_expired++;
 		fb_ind_drop(ind);
 		return 1;
+	}
+	if(fb->merge && !fb_merge(fb, ind, wire, len)) {
+		fb_ind_drop(ind);
+		return !fb->fatal;
 	}
 	if(!fb_grow(fb, len)) {
 		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
@@ -483,7 +611,7 @@ int
 sh_fb_hostlike(const char* text, size_t len)
 {
 	size_t i, label = 0;
-	int dots = 0;
+	int dots = 0, digits = 1;
 
 	if(len > 0 && text[len - 1] == '.')
 		len--;
@@ -496,15 +624,19 @@ sh_fb_hostlike(const char* text, size_t len)
 				return 0;
 			dots++;
 			label = 0;
+			digits = 1;
 			continue;
 		}
+		if(c < '0' || c > '9')
+			digits = 0;
 		if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 			|| (c >= '0' && c <= '9') || c == '-' || c == '_'
 			|| c >= 0x80))
 			return 0;
 		label++;
 	}
-	return label > 0 && dots > 0;
+	/* an all-digit last label is an IPv4 address, not a name */
+	return label > 0 && dots > 0 && !digits;
 }
 
 /**
@@ -667,6 +799,10 @@ sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 	sh_sha256_hex(data, len, f->sha256);
 	free(fb->names);
 	fb->names = NULL;
+	free(fb->slot);
+	fb->slot = NULL;
+	free(fb->noff);
+	fb->noff = NULL;
 	fb->feed = NULL;
 	if(!ok || fb->errors != 0 || fb->fatal) {
 		sh_feed_unref(f);

@@ -89,9 +89,9 @@ sh_feed_file_wanted(const char* name)
 	size_t n = strlen(name);
 	enum sh_format f;
 
-	if(n == 0 || name[0] == '.' || name[n - 1] == '~')
-		return 0;
-	if(ends_with(name, n, ".swp") || ends_with(name, n, ".tmp"))
+	/* editors' backups (x.yaml~), swap files (.x.yaml.swp) and
+	 * temporary files (x.yaml.tmp) never end in a feed extension */
+	if(n == 0 || name[0] == '.')
 		return 0;
 	return detect_by_ext(name, &f);
 }

@@ -81,6 +81,18 @@ struct sh_fb {
 	size_t names_cap;
 	/** number of feed->sources */
 	size_t num_sources;
+	/** public: 1 to merge a name given twice (same name, exact flag
+	 * and kind: the later one is left out with a mapping note; a name
+	 * both blocked and allowed: the later one is left out with a
+	 * warning) instead of refusing the file, for formats where one
+	 * name in several rules or objects is normal (Sigma, STIX) */
+	int merge;
+	/** merge: hash slots (high half hash tag, low half index + 1) */
+	uint64_t* slot;
+	/** merge: number of slots, a power of two */
+	size_t slot_cap;
+	/** merge: offset of each indicator's name in the arena */
+	size_t* noff;
 };
 
 /**
@@ -306,7 +318,8 @@ int sh_fb_strv_add(char*** v, const char* s);
 /**
  * Whether text looks like a host name: letters, digits, '-', '_', '.'
  * and bytes >= 0x80 (internationalised names), at least one dot, no
- * empty label except a final dot.  Used by readers of formats whose
+ * empty label except a final dot, a last label that is not all digits
+ * (an IPv4 address).  Used by readers of formats whose
  * values are not always names (Sigma, STIX) before they take one.
  * @param text: the text.
  * @param len: its length.

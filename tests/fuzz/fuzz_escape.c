@@ -812,8 +812,8 @@ check_event(const uint8_t* data, size_t size)
 	refs[0] = ref;
 	refs[1] = NULL;
 	feed.references = refnull ? NULL : refs;
-	ev.feed = (flags & 4) ? NULL : &feed;
-	ev.ind = (flags & 8) ? NULL : &ind;
+	sh_event_set_rule(&ev, (flags & 4) ? NULL : &feed,
+		(flags & 8) ? NULL : &ind);
 	skip = rd_u8(&r);
 	/* the rest is the query name, as the client sent it */
 	qlen = sh_name_canon(r.p, r.n, canon);
@@ -883,9 +883,9 @@ check_event(const uint8_t* data, size_t size)
 		expect_name(j_find(jp, "unbound_sinkhole.chain[]", k),
 			chain[k], "unbound_sinkhole.chain[]", line, n);
 	expect_str(jp, "observer.name", idnull ? "" : identity, line, n);
-	expect_str(jp, "rule.ruleset", (ev.feed && feed.id) ? feed.id : NULL,
-		line, n);
-	expect_str(jp, "rule.reference", (ev.feed && feed.references) ?
+	expect_str(jp, "rule.ruleset", (!(flags & 4) && feed.id) ? feed.id :
+		NULL, line, n);
+	expect_str(jp, "rule.reference", (!(flags & 4) && feed.references) ?
 		ref : NULL, line, n);
 	j_free(jp);
 	free(jp);

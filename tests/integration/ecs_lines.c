@@ -79,8 +79,7 @@ query_line(const struct sh_feed* feed, const char* qname, size_t ind_i,
 	ev.rcode = sa ? SH_RCODE_NOERROR : SH_RCODE_NXDOMAIN;
 	ev.reason = reason;
 	ev.indicator = feed->ind[ind_i].name;
-	ev.feed = feed;
-	ev.ind = &feed->ind[ind_i];
+	sh_event_set_rule(&ev, feed, &feed->ind[ind_i]);
 	ev.note = note;
 	if(strcmp(reason, "cname") == 0) {
 		if(!sh_name_from_text("alias.benign.test", c1, NULL))

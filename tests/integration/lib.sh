@@ -761,3 +761,104 @@ EOF
 
 # Print line N (1-based) of a log file.
 log_line() { sed -n "${2}p" "$1"; }
+
+# ------------------------------------------------------------------
+# Live reloads: the log, answers, timing (reload.test, formats.test).
+# They read the event log at $LOG.
+# ------------------------------------------------------------------
+
+# Milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# jq over the log, one compact result per line; a line being written at
+# this moment (no newline yet) is skipped, not an error: jqlog FILTER.
+jqlog() { [ -f "$LOG" ] && jq -R -c "fromjson? | $1" "$LOG" 2>/dev/null; }
+
+# Print how many log lines satisfy a jq condition: count_where COND.
+count_where() { jqlog "select($1)" | wc -l; }
+
+# Print the highest generation of any reload line (0 when none).
+last_gen() {
+	local g
+	g=$(jqlog 'select(.event.action == "reload") | .unbound_sinkhole.generation' | sort -n | tail -n 1)
+	echo "${g:-0}"
+}
+
+# True when a reload line with a generation above GEN is in the log.
+_reload_after() { [ "$(last_gen)" -gt "$1" ]; }
+
+# Wait up to TIMEOUT s for a reload line newer than GEN: wait_reload GEN TIMEOUT.
+wait_reload() { wait_until "$2" _reload_after "$1"; }
+
+# True when at least N log lines satisfy COND.
+_count_ge() { [ "$(count_where "$2")" -ge "$1" ]; }
+
+# Wait (up to 5 s) until N lines satisfy COND, then 1.2 s more so a late
+# extra line is seen too (the writer flushes within ~1 s); print the
+# count: wait_count N COND.
+wait_count() {
+	wait_until 5 _count_ge "$1" "$2"
+	sleep 1.2
+	count_where "$2"
+}
+
+# Classify the A answer for a name: prints "sinkhole" (0.0.0.0 with the
+# EDE), "adversary" (the adversary's address), or "other: ..." with the
+# rcode and answer; the dig output stays in $T/kind.dig.
+answer_kind() {
+	local a
+	q "$T/kind.dig" "$1" A
+	a=$(dig_section "$T/kind.dig" ANSWER | awk '$4 == "A" { print $5 }' | tr '\n' ' ' | sed 's/ $//')
+	if [ "$a" = 0.0.0.0 ] && dig_ede "$T/kind.dig" | grep -q '^15 (Blocked)'; then
+		echo sinkhole
+	elif [ "$a" = "$ADV_A" ]; then
+		echo adversary
+	else
+		echo "other: $(dig_rcode "$T/kind.dig") [$a]"
+	fi
+}
+
+# True when NAME's A answer is of KIND: is_kind KIND NAME.
+is_kind() { [ "$(answer_kind "$2")" = "$1" ]; }
+
+# Check a name's answer: expect_kind WHAT KIND NAME.
+expect_kind() { check_eq "$1: $3 A" "$2" "$(answer_kind "$3")"; }
+
+# Poll CMD every 100 ms for up to MAX_S seconds counted from T0 (ms);
+# sets ELAPSED_MS to the time from T0 to the first success, or "" when
+# it never succeeded: poll_since T0 MAX_S CMD...
+poll_since() {
+	local t0=$1 max=$2
+	shift 2
+	ELAPSED_MS=
+	while :; do
+		if "$@"; then
+			ELAPSED_MS=$(($(now_ms) - t0))
+			return 0
+		fi
+		[ $(($(now_ms) - t0)) -ge $((max * 1000)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# Assert an elapsed time against a limit: check_within WHAT LIMIT_MS.
+check_within() {
+	if [ -z "$ELAPSED_MS" ]; then
+		fail "$1: expected within $2 ms, never happened"
+	elif [ "$ELAPSED_MS" -lt 0 ]; then
+		fail "$1: expected after the reference time, happened $((-ELAPSED_MS)) ms before it"
+	elif [ "$ELAPSED_MS" -le "$2" ]; then
+		pass "$1 after $(printf '%d.%03d' $((ELAPSED_MS / 1000)) $((ELAPSED_MS % 1000))) s (limit $(($2 / 1000)).$(printf '%03d' $(($2 % 1000))) s)"
+	else
+		fail "$1: expected within $2 ms, took $ELAPSED_MS ms"
+	fi
+}
+
+# Print the reload line of a generation.
+reload_line() { jqlog "select(.event.action == \"reload\" and .unbound_sinkhole.generation == $1)" | tail -n 1; }
+
+# Print the feeds entry of FILE (basename) in a JSON object on stdin.
+feed_entry() { jq -c --arg f "$1" '[.unbound_sinkhole.feeds // .feeds | .[] | select((.file | split("/") | last) == $f)] | .[0] // empty'; }
+
+# Check one field of a JSON object: jfield WHAT JSON FILTER EXPECTED.
+jfield() { check_eq "$1 $3" "$4" "$(printf '%s' "$2" | jq -r "$3" 2>&1)"; }

@@ -225,7 +225,7 @@ make_event(struct sh_event* ev)
 	ev->rcode = SH_RCODE_NOERROR;
 	ev->reason = "query";
 	ev->indicator = indname;
-	ev->feed = &feed;
+	sh_event_set_rule(ev, &feed, NULL);
 }
 
 /** The whole reference line, byte for byte. */
@@ -302,6 +302,7 @@ test_hostile_qname(void** state)
 	ev.qname = hostile;
 	ev.indicator = hostile;
 	feed.id = "id\"with\\odd\x01" "chars";
+	sh_event_set_rule(&ev, &feed, NULL);
 	n = sh_event_format(&ev, "r\"1", buf, sizeof(buf));
 	assert_true(n > 0);
 	assert_json_line(buf, n);
@@ -372,6 +373,7 @@ test_internal(void** state)
 	ev.rcode = SH_RCODE_NXDOMAIN;
 	feed.default_confidence = -1;
 	feed.references = NULL;
+	sh_event_set_rule(&ev, &feed, NULL);
 	n = sh_event_format(&ev, "r", buf, sizeof(buf));
 	assert_json_line(buf, n);
 	assert_null(strstr(buf, "\"client\""));
@@ -403,6 +405,7 @@ test_confidence(void** state)
 	make_event(&ev);
 	for(i = 0; i < 6; i++) {
 		feed.default_confidence = conf[i];
+		sh_event_set_rule(&ev, &feed, NULL);
 		assert_true(sh_event_format(&ev, "r", buf, sizeof(buf)) > 0);
 		snprintf(want, sizeof(want), "\"confidence\":\"%s\"", word[i]);
 		assert_non_null(strstr(buf, want));

@@ -206,8 +206,7 @@ test_event_rule(void** state)
 	ev.qclass = SH_CLASS_IN;
 	ev.action = SH_ACTION_SINKHOLE;
 	ev.indicator = f->ind[0].name;
-	ev.feed = f;
-	ev.ind = &f->ind[0];
+	sh_event_set_rule(&ev, f, &f->ind[0]);
 	assert_true(sh_event_format(&ev, "r", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"rule\":{\"name\":\"a.example\","
 		"\"uuid\":\"0f0e0d0c-aaaa-4bbb-8ccc-0123456789ab\","

@@ -107,6 +107,67 @@ test_sinkhole(void** state)
 	}
 }
 
+/**
+ * Plan an answer with who asks and the class.
+ * @param action: the match's action.
+ * @param qtype: the query type.
+ * @param qclass: the query class.
+ * @param internal: 1 for the resolver's own query.
+ * @param p: the plan.
+ */
+static void
+plan_query(enum sh_action action, uint16_t qtype, uint16_t qclass,
+	int internal, struct sh_answer_plan* p)
+{
+	struct sh_match m;
+	memset(&m, 0, sizeof(m));
+	m.action = action;
+	m.name = owner;
+	memset(p, 0xa5, sizeof(*p));
+	sh_answer_plan_query(&cfg, &m, qtype, qclass, internal, p);
+	assert_ptr_equal(p->soa_owner, owner);
+	assert_int_equal(p->ttl, 300);
+}
+
+/** The resolver's own queries and other classes get no address. */
+static void
+test_plan_query(void** state)
+{
+	struct sh_answer_plan p;
+	(void)state;
+	/* a client in class IN: the plain plan */
+	plan_query(SH_ACTION_SINKHOLE, SH_TYPE_A, SH_CLASS_IN, 0, &p);
+	assert_int_equal(p.rcode, SH_RCODE_NOERROR);
+	assert_int_equal(p.an_type, SH_TYPE_A);
+	assert_int_equal(p.an_rdlen, 4);
+	assert_int_equal(p.soa, 0);
+	/* the resolver itself: NXDOMAIN with the SOA, no address */
+	plan_query(SH_ACTION_SINKHOLE, SH_TYPE_AAAA, SH_CLASS_IN, 1, &p);
+	assert_int_equal(p.rcode, SH_RCODE_NXDOMAIN);
+	assert_int_equal(p.an_type, 0);
+	assert_int_equal(p.an_rdlen, 0);
+	assert_null(p.an_rdata);
+	assert_int_equal(p.soa, 1);
+	assert_int_equal(p.aa, 1);
+	/* another class: NODATA with the SOA */
+	plan_query(SH_ACTION_SINKHOLE, SH_TYPE_A, 3, 0, &p);
+	assert_int_equal(p.rcode, SH_RCODE_NOERROR);
+	assert_int_equal(p.an_type, 0);
+	assert_int_equal(p.soa, 1);
+	/* actions without an address are left as they are */
+	plan_query(SH_ACTION_REFUSE, SH_TYPE_A, SH_CLASS_IN, 1, &p);
+	assert_int_equal(p.rcode, SH_RCODE_REFUSED);
+	assert_int_equal(p.soa, 0);
+	plan_query(SH_ACTION_NODATA, SH_TYPE_A, SH_CLASS_IN, 1, &p);
+	assert_int_equal(p.rcode, SH_RCODE_NOERROR);
+	assert_int_equal(p.soa, 1);
+	/* a type the sinkhole has no address for stays NODATA, also for
+	 * the resolver's own query */
+	plan_query(SH_ACTION_SINKHOLE, 16, SH_CLASS_IN, 1, &p);
+	assert_int_equal(p.rcode, SH_RCODE_NOERROR);
+	assert_int_equal(p.soa, 1);
+}
+
 /** NXDOMAIN, NODATA and REFUSE ignore the query type. */
 static void
 test_other_actions(void** state)
@@ -185,6 +246,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_sinkhole, setup),
 		cmocka_unit_test_setup(test_other_actions, setup),
+		cmocka_unit_test_setup(test_plan_query, setup),
 		cmocka_unit_test_setup(test_soa_rdata, setup),
 		cmocka_unit_test_setup(test_ede_text, setup),
 	};
