@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "sinkhole.h"
@@ -80,6 +81,27 @@ test_escaped(void** state)
 	split("w\\032w.evil\\\\.com", "evil\\\\.com", "com", "w\\032w");
 }
 
+/** The per-thread cache: many names that collide in it, twice over, and
+ * names that differ only in case, all split right. */
+static void
+test_cache(void** state)
+{
+	char name[64], sub[16];
+	int i, round;
+	(void)state;
+	for(round = 0; round < 2; round++)
+		for(i = 0; i < 300; i++) {
+			snprintf(name, sizeof(name), "h%d.evil.%s", i,
+				i % 2 ? "co.uk" : "github.io");
+			snprintf(sub, sizeof(sub), "h%d", i);
+			if(i % 2)
+				split(name, "evil.co.uk", "co.uk", sub);
+			else	split(name, "evil.github.io", "github.io", sub);
+		}
+	split("WWW.Example.COM", "Example.COM", "COM", "WWW");
+	split("www.example.com", "example.com", "com", "www");
+}
+
 static void
 test_root_and_loaded(void** state)
 {
@@ -104,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_ecs_examples),
 		cmocka_unit_test(test_suffixes),
 		cmocka_unit_test(test_escaped),
+		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_root_and_loaded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
