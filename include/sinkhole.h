@@ -204,6 +204,44 @@ struct sh_feed_name {
 int sh_name_from_feed(const char* text, struct sh_feed_name* out);
 
 /* ------------------------------------------------------------------ */
+/* The public suffix list (ECS dns.question fields)                    */
+/* ------------------------------------------------------------------ */
+
+/** A name split by the public suffix list, in presentation form. */
+struct sh_psl_parts {
+	/** the public suffix, ECS top_level_domain ("co.uk"); never empty
+	 * for a name that is not the root */
+	char top_level_domain[SH_NAME_TEXT_MAX];
+	/** one label more, ECS registered_domain ("evil.co.uk"); empty
+	 * when the name is itself a public suffix */
+	char registered_domain[SH_NAME_TEXT_MAX];
+	/** the labels under it, ECS subdomain ("www.cdn"); empty when none */
+	char subdomain[SH_NAME_TEXT_MAX];
+};
+
+/**
+ * Read the public suffix list: the newer of the packaged file
+ * (/usr/share/publicsuffix) and libpsl's built-in copy.  Call once at
+ * startup, before threads split names (it reads a file); without it the
+ * built-in copy is used.
+ * @return 1 if a list was read, 0 if not (the built-in one stays).
+ */
+int sh_psl_load(void);
+
+/** Free the list sh_psl_load read.  Not while names are being split. */
+void sh_psl_unload(void);
+
+/**
+ * Split a name by the public suffix list.  Never reads a file, never
+ * allocates; any thread may call it.  Names are written escaped as
+ * sh_name_to_text does, without a trailing dot.
+ * @param wire: a valid wire name.
+ * @param p: filled in (all empty on failure).
+ * @return 1, or 0 for the root.
+ */
+int sh_psl_split(const uint8_t* wire, struct sh_psl_parts* p);
+
+/* ------------------------------------------------------------------ */
 /* DNS mnemonics                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -471,6 +509,14 @@ int sh_feed_file_wanted(const char* name);
 char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
 
 /**
+ * SHA-256 of bytes as lower-case hex, as feeds' sha256 fields hold it.
+ * @param data: the bytes.
+ * @param len: their number.
+ * @param hex: destination of 65 bytes, NUL terminated.
+ */
+void sh_sha256_hex(const char* data, size_t len, char hex[65]);
+
+/**
  * Take a reference to a feed (atomic: any thread may).
  * @param feed: the feed, or NULL.
  * @return feed; the caller drops the reference with sh_feed_unref.
@@ -563,6 +609,26 @@ const struct sh_feed* sh_set_feed(const struct sh_set* set, size_t i);
  * @return the bytes.
  */
 size_t sh_set_memory(const struct sh_set* set);
+
+/**
+ * Callback of sh_set_foreach: one entry of the set.
+ * @param arg: user argument.
+ * @param m: the entry as a match would return it (its effective action,
+ *	name, feed and indicator); valid only during the call.
+ * @return 1 to go on, 0 to stop.
+ */
+typedef int (*sh_set_entry_fn)(void* arg, const struct sh_match* m);
+
+/**
+ * Visit every entry of the set once, in no particular order: the
+ * entries that won over duplicates, with their effective action, as
+ * sh_set_match would report them.  Used by export.
+ * @param set: the set.
+ * @param fn: called for each entry.
+ * @param arg: argument for fn.
+ * @return 1 if every entry was visited, 0 if fn stopped early.
+ */
+int sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg);
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */

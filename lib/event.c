@@ -392,28 +392,48 @@ ev_client(struct jbuf* b, const struct sh_event* ev)
 }
 
 /**
- * Write the dns object.
+ * Write the public suffix split of the query name: ECS defines
+ * registered_domain, top_level_domain and subdomain by the public suffix
+ * list (for www.cdn.evil.co.uk: evil.co.uk, co.uk, www.cdn), not by the
+ * matched indicator.  A field that does not exist for the name (the
+ * name is itself a public suffix; no label under the registered domain)
+ * is left out.
  * @param b: the line.
- * @param ev: the event.
- * @param ind: the indicator name as text, or NULL.
+ * @param qname: the query name, valid wire.
  */
 static void
-ev_dns(struct jbuf* b, const struct sh_event* ev, const char* ind)
+ev_dns_psl(struct jbuf* b, const uint8_t* qname)
 {
-	char qname[SH_NAME_TEXT_MAX], tbuf[16];
+	struct sh_psl_parts p;
+	if(!sh_psl_split(qname, &p))
+		return;
+	if(p.registered_domain[0])
+		jb_kstr(b, ",\"registered_domain\":", p.registered_domain);
+	jb_kstr(b, ",\"top_level_domain\":", p.top_level_domain);
+	if(p.subdomain[0])
+		jb_kstr(b, ",\"subdomain\":", p.subdomain);
+}
+
+/**
+ * Write the dns object.  dns.id is a keyword in ECS: written as a string.
+ * @param b: the line.
+ * @param ev: the event.
+ */
+static void
+ev_dns(struct jbuf* b, const struct sh_event* ev)
+{
+	char qname[SH_NAME_TEXT_MAX], tbuf[16], id[8];
 	if(!ev->qname || sh_name_to_text(ev->qname, qname, sizeof(qname))
 		== 0) {
 		b->ok = 0;
 		return;
 	}
-	jb_kuint(b, ",\"dns\":{\"id\":", ev->qid);
+	snprintf(id, sizeof(id), "%u", (unsigned)ev->qid);
+	jb_kstr(b, ",\"dns\":{\"id\":", id);
 	jb_kstr(b, ",\"type\":\"query\",\"question\":{\"name\":", qname);
 	jb_kstr(b, ",\"type\":", sh_rrtype_name(ev->qtype, tbuf));
 	jb_kstr(b, ",\"class\":", sh_rrclass_name(ev->qclass, tbuf));
-	/* registered_domain: the matched indicator name, an
-	 * approximation (no public suffix list is consulted) */
-	if(ind)
-		jb_kstr(b, ",\"registered_domain\":", ind);
+	ev_dns_psl(b, ev->qname);
 	jb_kstr(b, "},\"response_code\":", sh_rcode_name(ev->rcode, tbuf));
 	jb_raw(b, "}");
 }
@@ -543,7 +563,7 @@ sh_event_format(const struct sh_event* ev, const char* identity,
 	ev_open(&b, &ev->time);
 	ev_event(&b, ev);
 	ev_client(&b, ev);
-	ev_dns(&b, ev, indp);
+	ev_dns(&b, ev);
 	ev_rule(&b, ev, indp);
 	ev_observer(&b, identity);
 	jb_kstr(&b, ",\"unbound_sinkhole\":{\"origin\":",

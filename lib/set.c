@@ -586,6 +586,23 @@ set_find(const struct sh_set* set, uint64_t h, const uint8_t* lname,
 	}
 }
 
+/**
+ * Fill a match from a used slot.
+ * @param set: the set.
+ * @param s: the slot.
+ * @param m: filled in.
+ */
+static void
+slot_match(const struct sh_set* set, const struct set_slot* s,
+	struct sh_match* m)
+{
+	size_t fi, ii = ref_locate(set, s->ref, &fi);
+	m->name = s->name;
+	m->feed = set->feeds[fi];
+	m->ind = &set->feeds[fi]->ind[ii];
+	m->action = (enum sh_action)(s->ref & SET_REF_ACTION_MASK);
+}
+
 int
 sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	struct sh_match* m)
@@ -602,12 +619,7 @@ sh_set_match(const struct sh_set* set, const uint8_t* qname,
 		const struct set_slot* s = set_find(set, nh.h[i],
 			nh.lower + nh.off[i], i == 0);
 		if(s) {
-			size_t fi, ii = ref_locate(set, s->ref, &fi);
-			m->name = s->name;
-			m->feed = set->feeds[fi];
-			m->ind = &set->feeds[fi]->ind[ii];
-			m->action = (enum sh_action)(s->ref &
-				SET_REF_ACTION_MASK);
+			slot_match(set, s, m);
 			return 1;
 		}
 	}
@@ -642,4 +654,21 @@ sh_set_memory(const struct sh_set* set)
 	return sizeof(*set) + (set->mask + 1) * sizeof(*set->slots) +
 		set->num_feeds * (sizeof(*set->feeds) + sizeof(*set->base)) +
 		sizeof(*set->base);
+}
+
+int
+sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg)
+{
+	size_t pos;
+	if(!set || set->count == 0)
+		return 1;
+	for(pos = 0; pos <= set->mask; pos++) {
+		struct sh_match m;
+		if(set->slots[pos].name == NULL)
+			continue;
+		slot_match(set, &set->slots[pos], &m);
+		if(!fn(arg, &m))
+			return 0;
+	}
+	return 1;
 }

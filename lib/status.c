@@ -180,12 +180,15 @@ sh_status_event(char* buf, size_t len, const char* identity,
 	sb_printf(&b, "{\"@timestamp\":\"%s\",\"ecs\":{\"version\":\""
 		SH_ECS_VERSION "\"}", ts);
 	sb_event(&b, action);
-	if(message) {
-		sb_printf(&b, ",\"%s\":{\"message\":",
-			strcmp(action, SH_EV_ACTION_RELOAD_FAILED) == 0 ?
-			"error" : "log");
+	/* a failure's text is error.message; any other note is the
+	 * event's own message (ECS has no log.message) */
+	if(message && strcmp(action, SH_EV_ACTION_RELOAD_FAILED) == 0) {
+		sb_printf(&b, ",\"error\":{\"message\":");
 		sb_str(&b, message);
 		sb_printf(&b, "}");
+	} else if(message) {
+		sb_printf(&b, ",\"message\":");
+		sb_str(&b, message);
 	}
 	if(path) {
 		sb_printf(&b, ",\"file\":{\"path\":");

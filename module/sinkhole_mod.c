@@ -201,6 +201,7 @@ mod_env_free(struct sh_mod_env* me)
 	sh_mod_reload_stop(me);
 	sh_log_close(me->log);
 	sh_snapshot_publish(&me->snap, NULL);
+	sh_psl_unload();
 	free(me);
 }
 
@@ -279,6 +280,11 @@ init(struct module_env* env, int id)
 			"choose another file)", path, SH_CONFIG_ENV);
 		goto error;
 	}
+	/* the public suffix list for the log's dns.question fields: read
+	 * here, never by a resolver thread */
+	if(!sh_psl_load())
+		log_info("sinkhole: public suffix list file not readable (chroot?);"
+			" using libpsl's built-in list");
 	if(!(me->log = sh_log_open(cfg->log_file, cfg->log_queue_bytes,
 		cfg->identity, sh_mod_diag, NULL))) {
 		sh_config_free(cfg);

@@ -107,6 +107,9 @@ struct sh_report_event {
 	const char* origin;
 	/** network.transport */
 	const char* net_transport;
+	/** observer.name: the resolver that wrote the line, "?" when
+	 * absent */
+	const char* observer;
 };
 
 /**
@@ -328,8 +331,9 @@ struct sh_report_client {
 	int64_t first, last;
 	/** distinct indicators */
 	uint32_t n_indicators;
-	/** feeds, query types, transports */
-	struct sh_report_tallies feeds, types, transports;
+	/** feeds, query types, transports, and the resolvers
+	 * (observer.name) that saw the client */
+	struct sh_report_tallies feeds, types, transports, resolvers;
 	/** bursts, sorted by start, at most SH_REPORT_BURST_CAP */
 	struct sh_report_burst* bursts;
 	/** bursts used and allocated */

@@ -180,6 +180,7 @@ sh_report_agg_clear(struct sh_report_agg* a)
 		free(c->feeds.v);
 		free(c->types.v);
 		free(c->transports.v);
+		free(c->resolvers.v);
 		free(c->bursts);
 		free(c->pending);
 	}
@@ -568,7 +569,8 @@ sh_report_agg_add(struct sh_report_agg* a, const struct sh_report_event* ev)
 		p->last = ev->ts_ms;
 	return tally_str(a, &c->feeds, ev->ruleset) &&
 		tally_str(a, &c->types, ev->qtype) &&
-		tally_str(a, &c->transports, ev->transport);
+		tally_str(a, &c->transports, ev->transport) &&
+		tally_str(a, &c->resolvers, ev->observer ? ev->observer : "?");
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,6 +710,7 @@ sh_report_classify(struct sh_report_agg* a)
 		tally_sort(a, &a->clients[i].feeds);
 		tally_sort(a, &a->clients[i].types);
 		tally_sort(a, &a->clients[i].transports);
+		tally_sort(a, &a->clients[i].resolvers);
 	}
 	for(i = 0; i < a->ind_ids.n; i++)
 		tally_sort(a, &a->inds[i].feeds);

@@ -47,14 +47,14 @@
 /** The objects whose members the report reads. */
 enum js_ctx {
 	JC_TOP, JC_EVENT, JC_CLIENT, JC_RULE, JC_DNS, JC_QUESTION,
-	JC_NETWORK, JC_UNBOUND, JC_OTHER
+	JC_NETWORK, JC_UNBOUND, JC_OBSERVER, JC_OTHER
 };
 
 /** The fields the report reads. */
 enum js_field {
 	JF_NONE = -1, JF_TIMESTAMP = 0, JF_KIND, JF_REASON, JF_CLIENT_IP,
 	JF_RULE, JF_RULESET, JF_QNAME, JF_QTYPE, JF_TRANSPORT, JF_ORIGIN,
-	JF_NET_TRANSPORT, JF_DATASET, JF_COUNT
+	JF_NET_TRANSPORT, JF_DATASET, JF_OBSERVER, JF_COUNT
 };
 
 /** A member the report knows: a field (string) or a nested object. */
@@ -78,6 +78,7 @@ static const struct js_key js_keys[] = {
 	{JC_TOP, "dns", JF_NONE, JC_DNS},
 	{JC_TOP, "network", JF_NONE, JC_NETWORK},
 	{JC_TOP, SH_EV_MODULE, JF_NONE, JC_UNBOUND},
+	{JC_TOP, "observer", JF_NONE, JC_OBSERVER},
 	{JC_EVENT, "kind", JF_KIND, JC_OTHER},
 	{JC_EVENT, "dataset", JF_DATASET, JC_OTHER},
 	{JC_EVENT, "reason", JF_REASON, JC_OTHER},
@@ -89,7 +90,8 @@ static const struct js_key js_keys[] = {
 	{JC_QUESTION, "type", JF_QTYPE, JC_OTHER},
 	{JC_NETWORK, "transport", JF_NET_TRANSPORT, JC_OTHER},
 	{JC_UNBOUND, "transport", JF_TRANSPORT, JC_OTHER},
-	{JC_UNBOUND, "origin", JF_ORIGIN, JC_OTHER}
+	{JC_UNBOUND, "origin", JF_ORIGIN, JC_OTHER},
+	{JC_OBSERVER, "name", JF_OBSERVER, JC_OTHER}
 };
 
 /** Scanner state over one line. */
@@ -466,6 +468,8 @@ js_event(const struct js* j, struct sh_report_event* ev)
 	ev->qname = j->f[JF_QNAME];
 	ev->qtype = j->f[JF_QTYPE] && *j->f[JF_QTYPE] ? j->f[JF_QTYPE] : "?";
 	ev->net_transport = j->f[JF_NET_TRANSPORT];
+	ev->observer = j->f[JF_OBSERVER] && *j->f[JF_OBSERVER] ?
+		j->f[JF_OBSERVER] : "?";
 	ev->transport = j->f[JF_TRANSPORT] && *j->f[JF_TRANSPORT] ?
 		j->f[JF_TRANSPORT] : (ev->net_transport && *ev->net_transport
 		? ev->net_transport : "?");

@@ -459,6 +459,9 @@ table_client(struct tbl* t, const struct sh_report_agg* a, uint32_t rank,
 	sb_reset(&b);
 	tally_text(&b, a, &c->transports, 0, ",");
 	tbl_add(t, sb_str(&b));
+	sb_reset(&b);
+	tally_text(&b, a, &c->resolvers, 1, " ");
+	tbl_add(t, sb_str(&b));
 	free(b.s);
 }
 
@@ -473,8 +476,8 @@ table_clients(FILE* out, const struct sh_report_agg* a)
 {
 	static const char* const head[] = {"#", "PATTERN", "CLIENT", "NAME",
 		"QUERIES", "BURSTS", "FIRST SEEN", "LAST SEEN", "INDICATORS",
-		"FEEDS", "TYPES", "TRANSPORTS"};
-	struct tbl t = {12, head, "rlllrrllllll", NULL, 0, 0, 1};
+		"FEEDS", "TYPES", "TRANSPORTS", "RESOLVERS"};
+	struct tbl t = {13, head, "rlllrrlllllll", NULL, 0, 0, 1};
 	size_t* off;
 	const struct sh_report_pair** v = sh_report_pairs_group(a, 1, &off);
 	uint32_t i, id;
@@ -651,6 +654,10 @@ csv_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	tally_text(&b, a, &c->transports, 1, " ");
 	putc(',', out);
 	sh_report_csv_str(out, sb_str(&b));
+	sb_reset(&b);
+	tally_text(&b, a, &c->resolvers, 1, " ");
+	putc(',', out);
+	sh_report_csv_str(out, sb_str(&b));
 	putc('\n', out);
 	free(b.s);
 }
@@ -665,7 +672,7 @@ sh_report_render_csv(FILE* out, const struct sh_report_agg* a)
 		return 0;
 	fputs("rank,pattern,client,name,queries,bursts,first_seen,last_seen,"
 		"span_s,median_interval_s,jitter,indicators,feeds,qtypes,"
-		"transports\n", out);
+		"transports,resolvers\n", out);
 	for(i = 0; i < a->client_ids.n; i++) {
 		id = a->order[i];
 		csv_client(out, a, i + 1, &a->clients[id], v + off[id],
@@ -880,6 +887,8 @@ json_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	json_tally(out, a, &c->types);
 	fputs(",\"transports\":", out);
 	json_tally(out, a, &c->transports);
+	fputs(",\"resolvers\":", out);
+	json_tally(out, a, &c->resolvers);
 	putc('}', out);
 }
 
@@ -1186,6 +1195,9 @@ html_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	sb_reset(b);
 	tally_text(b, a, &c->transports, 1, " ");
 	html_td(out, NULL, sb_str(b));
+	sb_reset(b);
+	tally_text(b, a, &c->resolvers, 1, " ");
+	html_td(out, NULL, sb_str(b));
 	fputs("</tr>\n", out);
 }
 
@@ -1209,7 +1221,8 @@ html_clients(FILE* out, const struct sh_report_agg* a)
 		"latest.</p>\n<table id=\"clients\"><tr><th>#</th><th>pattern"
 		"</th><th>client</th><th>name</th><th>queries</th><th>bursts"
 		"</th><th>first seen</th><th>last seen</th><th>indicators</th>"
-		"<th>feeds</th><th>types</th><th>transports</th></tr>\n", out);
+		"<th>feeds</th><th>types</th><th>transports</th>"
+		"<th>resolvers</th></tr>\n", out);
 	for(i = 0; i < a->client_ids.n; i++) {
 		id = a->order[i];
 		html_client(out, a, i + 1, &a->clients[id], &b, v + off[id],

@@ -321,9 +321,12 @@ test_parse_escapes(void** state)
 		SH_REPORT_LINE_BAD);
 	assert_int_equal(kind_with("resolver-01", "r\xc3\xa9s"),
 		SH_REPORT_LINE_EVENT);
-	/* NUL: fine where the report does not look, bad where it does */
+	/* NUL: fine where the report does not look, bad where it does
+	 * (observer.name is read: it tells resolvers apart) */
+	assert_int_equal(kind_with("\"vendor\":\"unbound-sinkhole\"",
+		"\"vendor\":\"a\\u0000b\""), SH_REPORT_LINE_EVENT);
 	assert_int_equal(kind_with("resolver-01", "\\u0000"),
-		SH_REPORT_LINE_EVENT);
+		SH_REPORT_LINE_BAD);
 	assert_int_equal(kind_with("\"akamaicontainer.com\",\"ruleset",
 		"\"a\\u0000.com\",\"ruleset"), SH_REPORT_LINE_BAD);
 }
@@ -948,6 +951,36 @@ add(struct sh_report_agg* a, const char* client, const char* ind,
 	assert_true(sh_report_agg_add(a, &ev));
 }
 
+/** A client seen by two resolvers of a fleet: both are listed, by count;
+ * the observer.name of a parsed line is what is tallied. */
+static void
+test_resolvers(void** state)
+{
+	struct sh_report_agg a;
+	struct sh_report_event ev;
+	char buf[sizeof(good_line)];
+	const struct sh_report_client* c;
+	int i;
+	(void)state;
+	assert_true(sh_report_agg_init(&a));
+	assert_int_equal(parse(good_line, buf, sizeof(buf), &ev),
+		SH_REPORT_LINE_EVENT);
+	assert_string_equal(ev.observer, "resolver-01");
+	for(i = 0; i < 3; i++) {
+		ev.ts_ms = T0 + i;
+		ev.observer = i ? "resolver-02" : "resolver-01";
+		assert_true(sh_report_agg_add(&a, &ev));
+	}
+	assert_true(sh_report_classify(&a));
+	c = &a.clients[0];
+	assert_int_equal(c->resolvers.n, 2);
+	/* sorted by count: resolver-02 (2) first */
+	assert_string_equal(a.atoms.str[c->resolvers.v[0].id], "resolver-02");
+	assert_int_equal(c->resolvers.v[0].count, 2);
+	assert_string_equal(a.atoms.str[c->resolvers.v[1].id], "resolver-01");
+	sh_report_agg_clear(&a);
+}
+
 static void
 test_mixed_ranking(void** state)
 {
@@ -1018,6 +1051,7 @@ main(void)
 		cmocka_unit_test(test_skew_and_order),
 		cmocka_unit_test(test_burst_cap),
 		cmocka_unit_test(test_mixed_ranking),
+		cmocka_unit_test(test_resolvers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

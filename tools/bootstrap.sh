@@ -45,7 +45,7 @@ RUN_PACKAGES=(
 	gcc make libc6-dev binutils pkg-config autoconf automake libtool
 	dpkg-dev patch xz-utils
 	unbound dnsutils jq iproute2 procps gzip
-	libyaml-dev libldns-dev libidn2-dev
+	libyaml-dev libldns-dev libidn2-dev libpsl-dev publicsuffix
 	libssl-dev libexpat1-dev libevent-dev bison flex zlib1g-dev
 )
 DEB_PACKAGES=(
@@ -54,7 +54,7 @@ DEB_PACKAGES=(
 	protobuf-c-compiler python3-dev libpython3-dev swig lintian
 )
 TEST_PACKAGES=(
-	nsd knot ldnsutils dnsperf
+	nsd knot ldnsutils dnsperf bind9 bind9-utils rsyslog rsyslog-relp
 	libcmocka-dev
 	valgrind tshark tcpdump clang libclang-rt-14-dev python3
 	chromium fonts-dejavu-core apparmor

@@ -32,6 +32,7 @@
 #include "json.h"
 #include "util.h"
 #include "report.h"
+#include "export.h"
 
 /** Exit status for usage and environment errors. */
 #define CTL_EXIT_USAGE 2
@@ -81,6 +82,7 @@ ctl_usage(FILE* out)
 "       sinkholectl [options] match NAME...\n"
 "       sinkholectl convert FILE... [--to yaml] [-o OUT]\n"
 "       sinkholectl [options] status [--status-file FILE] [--json]\n"
+"       sinkholectl [options] export [--format FORMAT] [--output FILE] ...\n"
 "       sinkholectl report [report options] LOG...   (see report --help)\n"
 "\n"
 "Validate unbound-sinkhole indicator feeds and test names against them,\n"
@@ -97,6 +99,9 @@ ctl_usage(FILE* out)
 "  status          show the running module's counters and feeds, read\n"
 "                  from its status file (status.file in the config).\n"
 "  report LOG...   review the event log: who asked, when, how often.\n"
+"  export          write the loaded feeds as an RPZ zone, Unbound\n"
+"                  local-zones, a sinkhole zone, or a hosts file\n"
+"                  (see export --help).\n"
 "\n"
 "options:\n"
 "  -c, --config FILE   module configuration (default: $%s, else %s)\n"
@@ -214,10 +219,13 @@ ctl_load_file(const char* path, const struct sh_config* cfg,
  * Load the feeds named by the options or the configuration.
  * @param o: options.
  * @param dc: diagnostic counters.
+ * @param cfg_out: if not NULL, set to the configuration used (caller
+ *	frees it), or NULL when only --feeds was given.
  * @return the set (caller frees) or NULL (reported).
  */
 static struct sh_set*
-ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
+ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc,
+	struct sh_config** cfg_out)
 {
 	struct sh_config* cfg = NULL;
 	struct sh_set* set;
@@ -235,7 +243,9 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc)
 	if(stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		set = ctl_load_file(path, cfg, def, dc);
 	else	set = ctl_load_dir(path, cfg, def, dc);
-	sh_config_free(cfg);
+	if(cfg_out && set)
+		*cfg_out = cfg;
+	else	sh_config_free(cfg);
 	return set;
 }
 
@@ -284,7 +294,7 @@ static int
 ctl_match(const struct ctl_opts* o, char** names, int n)
 {
 	struct ctl_diag_count dc = {0, 0};
-	struct sh_set* set = ctl_load_set(o, &dc);
+	struct sh_set* set = ctl_load_set(o, &dc, NULL);
 	int k, blocked = 0, bad = 0;
 	if(!set)
 		return CTL_EXIT_USAGE;
@@ -299,6 +309,31 @@ ctl_match(const struct ctl_opts* o, char** names, int n)
 	if(bad)
 		return CTL_EXIT_USAGE;
 	return blocked ? 0 : 1;
+}
+
+/**
+ * Export the feeds for other resolvers.
+ * @param o: options.
+ * @param argc: arguments after "export".
+ * @param argv: the arguments.
+ * @return exit status.
+ */
+static int
+ctl_export(const struct ctl_opts* o, int argc, char** argv)
+{
+	struct ctl_diag_count dc = {0, 0};
+	struct sh_config* cfg = NULL;
+	struct sh_set* set;
+	int r;
+	if(argc > 0 && (strcmp(argv[0], "-h") == 0 ||
+		strcmp(argv[0], "--help") == 0))
+		return sh_export_main(NULL, NULL, argc, argv);
+	if(!(set = ctl_load_set(o, &dc, &cfg)))
+		return CTL_EXIT_USAGE;
+	r = sh_export_main(set, cfg, argc, argv);
+	sh_set_free(set);
+	sh_config_free(cfg);
+	return r;
 }
 
 /** Largest status file sinkholectl reads. */
@@ -617,6 +652,8 @@ main(int argc, char** argv)
 		return ctl_status_cmd(&o, argc - i - 1, argv + i + 1);
 	if(strcmp(argv[i], "report") == 0)
 		return sh_report_main(argc - i, argv + i);
+	if(strcmp(argv[i], "export") == 0)
+		return ctl_export(&o, argc - i - 1, argv + i + 1);
 	if(strcmp(argv[i], "lint") == 0 && i + 1 < argc)
 		return ctl_lint(&o, argv + i + 1, argc - i - 1);
 	if(strcmp(argv[i], "match") == 0 && i + 1 < argc)

@@ -789,8 +789,8 @@ fb_check_dups(struct sh_fb* fb)
  * @param len: their number.
  * @param hex: destination of 65 bytes.
  */
-static void
-fb_sha256(const char* data, size_t len, char hex[65])
+void
+sh_sha256_hex(const char* data, size_t len, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
 	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
@@ -821,7 +821,7 @@ sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 			sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
 		else	(void)fb_check_dups(fb);
 	}
-	fb_sha256(data, len, f->sha256);
+	sh_sha256_hex(data, len, f->sha256);
 	free(fb->names);
 	fb->names = NULL;
 	free(fb->slot);
