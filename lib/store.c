@@ -450,7 +450,7 @@ sh_store_scan(struct sh_store* st, const char* dir,
 	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg,
 	struct sh_scan_result* res)
 {
-	struct sh_diag_first sd = { diag, arg, NULL };
+	struct sh_diag_first sd = { diag, arg, NULL, 0 };
 	struct dirent* de;
 	unsigned char* seen;
 	size_t i, pos;

@@ -331,7 +331,9 @@ void
 sh_diag_first_cb(void* arg, const struct sh_diag_msg* msg)
 {
 	struct sh_diag_first* df = (struct sh_diag_first*)arg;
-	if(msg->severity == SH_SEV_ERROR && !df->first) {
+	if(msg->severity == SH_SEV_ERROR && df->first)
+		df->more++;
+	else if(msg->severity == SH_SEV_ERROR) {
 		char buf[1024];
 		sh_diag_format(msg, buf, sizeof(buf));
 		df->first = sh_strdup(buf);
@@ -344,8 +346,20 @@ char*
 sh_diag_first_take(struct sh_diag_first* df)
 {
 	char* s = df->first;
+	char* all;
+	size_t len;
+	unsigned more = df->more;
 	df->first = NULL;
-	return s;
+	df->more = 0;
+	if(!s || more == 0)
+		return s;
+	len = strlen(s) + 96;
+	if(!(all = malloc(len)))
+		return s; /* the first error alone is still the truth */
+	snprintf(all, len, "%s (and %u more error%s: the resolver's log and "
+		"sinkholectl lint list them)", s, more, more == 1 ? "" : "s");
+	free(s);
+	return all;
 }
 
 int

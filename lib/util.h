@@ -163,6 +163,8 @@ struct sh_diag_first {
 	/** the first error, as "file:line:column: error: text" (malloced,
 	 * the owner frees; sh_diag_first_take hands it over), or NULL */
 	char* first;
+	/** errors after the first one, so the kept text can say so */
+	unsigned more;
 };
 
 /**
@@ -174,7 +176,10 @@ struct sh_diag_first {
 void sh_diag_first_cb(void* arg, const struct sh_diag_msg* msg);
 
 /**
- * Take the first error kept so far and start over.
+ * Take the first error kept so far and start over.  When more errors
+ * followed it, the text ends with "(and N more errors: ...)", so that a
+ * status file or a reload_failed event that carries one error does not
+ * hide the others (every one went to the callback).
  * @param df: the forwarder.
  * @return the malloced text (caller frees), or NULL if none was kept.
  */

@@ -190,7 +190,7 @@ reload_status_file(struct sh_reloader* r)
 static int
 reload_config(struct sh_reloader* r, struct sh_config** cfg)
 {
-	struct sh_diag_first first = { sh_mod_diag, NULL, NULL };
+	struct sh_diag_first first = { sh_mod_diag, NULL, NULL, 0 };
 	struct sh_config_source src;
 	struct sh_config* c;
 	struct stat sb;
@@ -442,7 +442,7 @@ reload_run(struct sh_reloader* r)
 {
 	struct sh_config* cfg = NULL;
 	struct sh_scan_result res;
-	struct sh_diag_first first = { reload_scan_diag, r, NULL };
+	struct sh_diag_first first = { reload_scan_diag, r, NULL, 0 };
 	int cfg_changed = reload_config(r, &cfg);
 	if(!cfg)
 		return 0;

@@ -171,6 +171,36 @@ test_feed_files(void** state)
 	sh_store_free(st);
 }
 
+/**
+ * A file with several problems: every one goes to the diagnostics (the
+ * resolver's log, lint), and the error the status file and the
+ * reload_failed event carry says how many more there are (issue 9).
+ */
+static void
+test_several_errors(void** state)
+{
+	char dir[] = "/tmp/sh_storeXXXXXX";
+	struct sh_store* st = sh_store_new();
+	struct sh_scan_result res;
+	const struct sh_store_file* sf;
+	(void)state;
+	assert_non_null(st);
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a.yaml", "feed: &f\n  id: a\nindicators: &i\n"
+		"  - evil.example\nallow: &a\n  - ok.evil.example\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.failed, 1);
+	assert_int_equal(nerrors, 3);
+	sf = find_file(st, "a.yaml");
+	assert_non_null(sf);
+	assert_int_equal(sf->state, SH_FEED_FAILED);
+	assert_non_null(strstr(sf->error, "a.yaml:1:7: error: "));
+	assert_non_null(strstr(sf->error, "(and 2 more errors"));
+	sh_store_free(st);
+	remove_file(dir, "a.yaml");
+	rmdir(dir);
+}
+
 /** A broken new version keeps the last good feed; unchanged is not read. */
 static void
 test_last_good_kept(void** state)
@@ -500,6 +530,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feed_files),
+		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_last_good_kept),
 		cmocka_unit_test(test_removal_two_scans),
 		cmocka_unit_test(test_expiry_reload),
