@@ -64,19 +64,21 @@ struct abi_probe {
  * Find an NT_GNU_BUILD_ID note in one PT_NOTE segment.
  * @param p: the segment's first byte (in memory).
  * @param len: its size.
+ * @param align: its alignment (notes are padded to 4, or to 8 in an
+ *	8-aligned segment such as .note.gnu.property's).
  * @param hex: out, the id as hex (at least SH_ABI_ID_MAX*2+1 bytes).
  * @return 1 when found, 0 if not.
  */
 static int
-abi_note_id(const unsigned char* p, size_t len, char* hex)
+abi_note_id(const unsigned char* p, size_t len, size_t align, char* hex)
 {
 	static const char digits[] = "0123456789abcdef";
-	size_t off = 0, i, nsz, dsz;
+	size_t off = 0, i, nsz, dsz, pad = align == 8 ? 7 : 3;
 	while(off + sizeof(ElfW(Nhdr)) <= len) {
 		const ElfW(Nhdr)* n = (const ElfW(Nhdr)*)(p + off);
 		const unsigned char* name = p + off + sizeof(*n);
-		nsz = (n->n_namesz + 3) & ~(size_t)3;
-		dsz = (n->n_descsz + 3) & ~(size_t)3;
+		nsz = (n->n_namesz + pad) & ~pad;
+		dsz = (n->n_descsz + pad) & ~pad;
 		if(off + sizeof(*n) + nsz + dsz > len)
 			return 0;
 		if(n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
@@ -119,7 +121,7 @@ abi_phdr_cb(struct dl_phdr_info* info, size_t size, void* arg)
 				pr->hi = start + ph->p_memsz;
 		} else if(ph->p_type == PT_NOTE && !pr->id[0]) {
 			(void)abi_note_id((const unsigned char*)start,
-				ph->p_memsz, pr->id);
+				ph->p_memsz, ph->p_align, pr->id);
 		}
 	}
 	return 1;

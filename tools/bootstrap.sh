@@ -5,7 +5,7 @@
 # Usage: tools/bootstrap.sh [deps|unbound|build|deb|check|run]   (default: build)
 #   deps     install the Debian packages needed to build and test
 #   unbound  deps, then fetch Debian's unbound SOURCE package of exactly the
-#            installed unbound version and build it with dynlib support in
+#            installed unbound version (without our +dynlibN) and build it with dynlib support in
 #            _build/unbound-src (the module must be compiled against the
 #            same Unbound it is loaded into; the daemon built there is the
 #            one the tests run)
@@ -19,7 +19,8 @@
 #            of the installed one (a security update: packaging/README.md)
 #   check    build and deb, then `make check`; the last line printed is
 #            "N passed, N failed, N skipped"; exit non-zero on any failure
-#   run      build (installing only what running needs), then start a demo sinkholing resolver on
+#   run      build (installing only what building and running need), then
+#            start a demo sinkholing resolver on
 #            127.0.0.1:${SINKHOLE_DEMO_PORT:-5353} in the foreground
 #            (SINKHOLE_DEMO_EXIT=1: stop after the demonstration)
 #
