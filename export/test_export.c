@@ -36,7 +36,7 @@ static const char feed_yaml[] =
 "  - {domain: login.ok.test, exact: true, action: nxdomain}\n"
 "  - {domain: both.test, exact: true, action: nxdomain}\n"
 "  - {domain: both.test}\n"
-"  - \"we\\\\;ird.test\"\n"
+"  - \"we\\\\059ird.test\"\n"   /* \059 is ";": \; is refused as ambiguous */
 "  - {domain: own.test, addresses: [192.0.2.7]}\n"
 "allow:\n"
 "  - cdn.evil.test\n";

@@ -155,9 +155,53 @@ size_t sh_name_to_text(const uint8_t* wire, char* out, size_t outlen);
 
 /**
  * Compare two wire names for equality, ignoring ASCII case.
+ * @param a: a valid wire name.
+ * @param b: another valid wire name.
  * @return 1 if equal, 0 if not.
  */
 int sh_name_equal(const uint8_t* a, const uint8_t* b);
+
+/** Size of the warning and error texts of struct sh_feed_name. */
+#define SH_FEED_NAME_MSG_MAX 768
+
+/** A domain name as written in a feed, parsed by sh_name_from_feed. */
+struct sh_feed_name {
+	/** canonical wire name: A-labels, never raw UTF-8 from the text */
+	uint8_t wire[SH_NAME_MAX];
+	/** its length */
+	size_t len;
+	/** the name with U-labels (UTF-8, lower case, no trailing dot)
+	 * when it has valid A-labels, else NULL; malloced, the caller
+	 * frees it (or takes it over) */
+	char* unicode;
+	/** a warning for the operator, "" when none */
+	char warning[SH_FEED_NAME_MSG_MAX];
+	/** why the name was refused, "" on success */
+	char error[SH_FEED_NAME_MSG_MAX];
+};
+
+/**
+ * Parse a domain name as written by a person or a feed publisher, with
+ * the rules every feed reader applies (documented in README.md, "Names
+ * in feeds"):
+ *  - a name with non-ASCII characters is an internationalised name: it
+ *    is converted to A-labels with IDNA2008 and UTS #46 processing
+ *    (non-transitional, as libidn2 does it), so bücher.example becomes
+ *    xn--bcher-kva.example, the name clients ask for; what does not
+ *    convert is refused; such a name may not hold backslashes;
+ *  - in an ASCII name, only the escapes sh_name_to_text writes are
+ *    taken: \. (a dot inside a label), \\ (a backslash), \" and \DDD
+ *    (any byte); any other \X is refused as ambiguous (RFC 1035 reads
+ *    it as X, which is never what "back\slash" meant);
+ *  - xn-- labels are checked; an invalid one is kept as written, with
+ *    a warning.  Raw bytes >= 0x80 given with \DDD are kept, with a
+ *    warning (clients that use IDNA never ask for them).
+ * @param text: NUL terminated name.
+ * @param out: filled in; on success the caller frees out->unicode.
+ * @return 1 on success, 0 if refused (out->error says why, nothing to
+ *	free).
+ */
+int sh_name_from_feed(const char* text, struct sh_feed_name* out);
 
 /* ------------------------------------------------------------------ */
 /* The public suffix list (ECS dns.question fields)                    */
@@ -209,9 +253,21 @@ int sh_psl_split(const uint8_t* wire, struct sh_psl_parts* p);
  * @return the name, static or buf.
  */
 const char* sh_rrtype_name(uint16_t type, char buf[16]);
-/** Mnemonic of a class ("IN", "CH", ...) or "CLASSnnn" in buf. */
+/**
+ * Mnemonic of a class ("IN", "CH", ...), or "CLASSnnn" (RFC 3597)
+ * written to buf for unknown classes.
+ * @param klass: the class.
+ * @param buf: scratch of at least 16 bytes, used for unknown classes.
+ * @return the name, static or buf.
+ */
 const char* sh_rrclass_name(uint16_t klass, char buf[16]);
-/** Mnemonic of an rcode ("NOERROR", "NXDOMAIN", ...) or "RCODEnn". */
+/**
+ * Mnemonic of an rcode ("NOERROR", "NXDOMAIN", ...), or "RCODEnn"
+ * written to buf for unknown ones.
+ * @param rcode: the response code.
+ * @param buf: scratch of at least 16 bytes, used for unknown codes.
+ * @return the name, static or buf.
+ */
 const char* sh_rcode_name(int rcode, char buf[16]);
 
 /* ------------------------------------------------------------------ */
@@ -236,6 +292,7 @@ enum sh_action {
 
 /**
  * Name of an action as written in YAML ("sinkhole", "nxdomain", ...).
+ * @param action: the action.
  * @return static string; "inherit" for SH_ACTION_INHERIT.
  */
 const char* sh_action_name(enum sh_action action);
@@ -332,6 +389,9 @@ struct sh_indicator {
 	struct sh_ind_addr* addr;
 	/** the rule it came from (one of feed->sources), or NULL */
 	const struct sh_source* src;
+	/** the name with U-labels (UTF-8) when it has A-labels, or NULL;
+	 * logged as threat.indicator.name */
+	char* unicode;
 };
 
 /**
@@ -404,6 +464,10 @@ struct sh_feed* sh_feed_load(const char* path, const struct sh_limits* lim,
  * @param name: file name to use in diagnostics.
  * @param data: the YAML text; need not be NUL terminated.
  * @param len: its length.
+ * @param lim: limits, or NULL for the defaults.
+ * @param now: the current time, for expiry.
+ * @param diag: receives errors, warnings and notes; may be NULL.
+ * @param arg: argument for diag.
  * @return as sh_feed_load.
  */
 struct sh_feed* sh_feed_parse(const char* name, const char* data,
@@ -452,9 +516,16 @@ char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
  */
 void sh_sha256_hex(const char* data, size_t len, char hex[65]);
 
-/** Take a reference to a feed.  @return feed. */
+/**
+ * Take a reference to a feed (atomic: any thread may).
+ * @param feed: the feed, or NULL.
+ * @return feed; the caller drops the reference with sh_feed_unref.
+ */
 struct sh_feed* sh_feed_ref(struct sh_feed* feed);
-/** Drop a reference to a feed; frees it at zero.  NULL is fine. */
+/**
+ * Drop a reference to a feed; the last one frees it.
+ * @param feed: the feed; NULL is fine.
+ */
 void sh_feed_unref(struct sh_feed* feed);
 
 /* ------------------------------------------------------------------ */
@@ -495,7 +566,10 @@ struct sh_match {
 struct sh_set* sh_set_build(struct sh_feed* const* feeds, size_t num,
 	enum sh_action default_action, sh_diag_fn diag, void* arg);
 
-/** Free a set and drop its feed references.  NULL is fine. */
+/**
+ * Free a set and drop its feed references.
+ * @param set: the set; NULL is fine.
+ */
 void sh_set_free(struct sh_set* set);
 
 /**
@@ -510,13 +584,30 @@ void sh_set_free(struct sh_set* set);
 int sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	struct sh_match* m);
 
-/** Number of entries (block and allow) in the set. */
+/**
+ * Number of entries (block and allow) in the set.
+ * @param set: the set.
+ * @return the count.
+ */
 size_t sh_set_count(const struct sh_set* set);
-/** Number of feeds in the set. */
+/**
+ * Number of feeds in the set.
+ * @param set: the set.
+ * @return the count.
+ */
 size_t sh_set_num_feeds(const struct sh_set* set);
-/** The i-th feed of the set. */
+/**
+ * The i-th feed of the set, in the order given to sh_set_build.
+ * @param set: the set.
+ * @param i: index below sh_set_num_feeds.
+ * @return the feed (the set holds a reference; valid while the set is).
+ */
 const struct sh_feed* sh_set_feed(const struct sh_set* set, size_t i);
-/** Bytes of memory held by the set itself (not the feeds). */
+/**
+ * Bytes of memory held by the set itself (not the feeds).
+ * @param set: the set.
+ * @return the bytes.
+ */
 size_t sh_set_memory(const struct sh_set* set);
 
 /**
@@ -642,11 +733,22 @@ struct sh_config* sh_config_read(const char* path,
  */
 void sh_config_source_clear(struct sh_config_source* src);
 
-/** Parse a configuration from memory, as sh_config_load. */
+/**
+ * Parse a configuration from memory, as sh_config_load.
+ * @param name: file name to use in diagnostics.
+ * @param data: the YAML text; need not be NUL terminated.
+ * @param len: its length.
+ * @param diag: diagnostics.
+ * @param arg: argument for diag.
+ * @return a new config (caller frees with sh_config_free), or NULL.
+ */
 struct sh_config* sh_config_parse(const char* name, const char* data,
 	size_t len, sh_diag_fn diag, void* arg);
 
-/** Free a configuration.  NULL is fine. */
+/**
+ * Free a configuration.
+ * @param cfg: the configuration; NULL is fine.
+ */
 void sh_config_free(struct sh_config* cfg);
 
 /* ------------------------------------------------------------------ */
@@ -788,6 +890,10 @@ struct sh_event {
 	const char* rule_uuid;
 	/** title of that rule (rule.description), or NULL */
 	const char* rule_title;
+	/** the indicator's U-label form when it has A-labels, logged as
+	 * threat.indicator.name (its display name; rule.name keeps the
+	 * A-labels), or NULL */
+	const char* indicator_unicode;
 	/** for reason "cname": the names from the question to the
 	 * sinkholed name (valid wire names), logged as
 	 * unbound_sinkhole.chain; NULL when there is none */
@@ -815,7 +921,8 @@ struct sh_event {
 
 /**
  * Fill an event's rule fields from the matched feed and indicator:
- * feed_id, feed_reference, confidence, rule_uuid and rule_title.  The
+ * feed_id, feed_reference, confidence, rule_uuid, rule_title and
+ * indicator_unicode.  The
  * event points into them (borrowed): they must outlive its formatting.
  * @param ev: the event.
  * @param feed: the matched feed, or NULL.
@@ -878,11 +985,19 @@ struct sh_log_stats {
  * writer thread writes whole lines only; every second it checks
  * whether the path still names the open file and reopens it if it was
  * moved or removed (logrotate), and after drops it writes a line with
- * event.action "events_dropped" and the count.
+ * event.action "events_dropped" and the count (kept until a line can be
+ * written again, so drops while the disk is full are reported once it
+ * has room).  A line that does not reach a file with a name (the file
+ * or its directory was deleted) is counted as dropped.
  * @param path: the log file.
  * @param queue_bytes: capacity of the queue; raised to 4096 if smaller,
  *	so that one whole line always fits.
  * @param identity: resolver identity, for the writer's own events.
+ * @param diag: diagnostics: the file cannot be opened, out of memory,
+ *	and, later, from the writer thread, once per episode, that lines
+ *	cannot be written (the file or its directory is gone, the disk is
+ *	full); may be NULL.
+ * @param arg: argument for diag (kept until sh_log_close).
  * @return the log (caller closes with sh_log_close), or NULL with the
  *	reason logged through diag.
  */
@@ -899,15 +1014,23 @@ struct sh_log* sh_log_open(const char* path, size_t queue_bytes,
  */
 int sh_log_submit(struct sh_log* log, const char* line, size_t len);
 
-/** Ask the writer to reopen the file at its next wake-up. */
+/**
+ * Ask the writer to reopen the file at its next wake-up (after a
+ * rotation).  Never blocks on the disk.
+ * @param log: the log.
+ */
 void sh_log_reopen(struct sh_log* log);
 
-/** Read the counters.  @param log: the log.  @param st: filled in. */
+/**
+ * Read the counters.
+ * @param log: the log.
+ * @param st: filled in.
+ */
 void sh_log_get_stats(struct sh_log* log, struct sh_log_stats* st);
 
 /**
  * Flush the queue, stop the writer thread, close the file and free.
- * NULL is fine.
+ * @param log: the log; NULL is fine.
  */
 void sh_log_close(struct sh_log* log);
 
@@ -949,7 +1072,10 @@ struct sh_snapshot {
 struct sh_snapshot* sh_snapshot_new(struct sh_config* cfg,
 	struct sh_set* set, uint64_t generation);
 
-/** Free a snapshot, its config and its set.  NULL is fine. */
+/**
+ * Free a snapshot, its config and its set.
+ * @param snap: the snapshot; NULL is fine.
+ */
 void sh_snapshot_free(struct sh_snapshot* snap);
 
 /**
@@ -961,7 +1087,11 @@ void sh_snapshot_free(struct sh_snapshot* snap);
  */
 void sh_snapshot_read_lock(void);
 
-/** Leave a read-side critical section. */
+/**
+ * Leave a read-side critical section entered with
+ * sh_snapshot_read_lock; snapshots got inside it must not be used
+ * after.
+ */
 void sh_snapshot_read_unlock(void);
 
 /**
@@ -1010,7 +1140,12 @@ enum sh_feed_state {
 	SH_FEED_MISSING
 };
 
-/** Name of a feed state ("loaded", "unchanged", "failed", ...). */
+/**
+ * Name of a feed state, as the status file writes it.
+ * @param st: the state.
+ * @return "loaded", "unchanged", "failed", "removed", "missing", or "?"
+ *	(static).
+ */
 const char* sh_feed_state_name(enum sh_feed_state st);
 
 /** One file of the store, as reported after a scan. */
@@ -1023,6 +1158,10 @@ struct sh_store_file {
 	const struct sh_feed* feed;
 	/** for SH_FEED_FAILED: the first error, "file:line:col: ..." */
 	const char* error;
+	/** 1 when this scan read the file and its state is new (loaded
+	 * now, or failed now); 0 for a state carried over from an earlier
+	 * scan (unchanged, or still the same failed version) */
+	int fresh;
 };
 
 /** Summary of one scan. */
@@ -1044,9 +1183,16 @@ struct sh_scan_result {
 /** Per-file last good feeds of one directory. */
 struct sh_store;
 
-/** @return a new empty store (free with sh_store_free), or NULL. */
+/**
+ * A new empty store.
+ * @return the store (free with sh_store_free), or NULL when out of
+ *	memory.
+ */
 struct sh_store* sh_store_new(void);
-/** Free a store and drop its feed references.  NULL is fine. */
+/**
+ * Free a store and drop its feed references.
+ * @param st: the store; NULL is fine.
+ */
 void sh_store_free(struct sh_store* st);
 
 /**

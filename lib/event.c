@@ -179,6 +179,58 @@ sh_json_escape(char* buf, size_t len, const char* s, size_t slen)
 	return o;
 }
 
+/**
+ * Append a \uXXXX escape.
+ * @param b: the line.
+ * @param cp: a UTF-16 code unit.
+ */
+static void
+jb_u16(struct jbuf* b, unsigned cp)
+{
+	char esc[8];
+	snprintf(esc, sizeof(esc), "\\u%04x", cp & 0xffff);
+	jb_mem(b, esc, 6);
+}
+
+/**
+ * Append a key and a quoted string that stays printable ASCII: valid
+ * UTF-8 characters become \uXXXX escapes (surrogate pairs above the
+ * BMP), so a Unicode display name keeps the log pure ASCII and any
+ * JSON reader gets the characters back.
+ * @param b: the line.
+ * @param key: literal text before the value.
+ * @param s: NUL terminated UTF-8 value.
+ */
+static void
+jb_kstr_ascii(struct jbuf* b, const char* key, const char* s)
+{
+	const unsigned char* u = (const unsigned char*)s;
+	size_t i = 0, n = strlen(s), k, j;
+	unsigned cp;
+	char esc[8];
+	jb_raw(b, key);
+	jb_mem(b, "\"", 1);
+	while(i < n && b->ok) {
+		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, n - i) : 0;
+		if(k == 0) {
+			if(json_escape_byte(u[i], esc))
+				jb_raw(b, esc);
+			else	jb_mem(b, s + i, 1);
+			i++;
+			continue;
+		}
+		cp = u[i] & (0xff >> (k + 1));
+		for(j = 1; j < k; j++)
+			cp = (cp << 6) | (u[i + j] & 0x3f);
+		if(cp >= 0x10000) {
+			jb_u16(b, 0xd800 + ((cp - 0x10000) >> 10));
+			jb_u16(b, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+		} else	jb_u16(b, cp);
+		i += k;
+	}
+	jb_mem(b, "\"", 1);
+}
+
 size_t
 sh_time_format(const struct timespec* ts, char buf[32])
 {
@@ -407,7 +459,11 @@ ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
 	if(ev->feed_reference)
 		jb_kstr(b, ",\"reference\":", ev->feed_reference);
 	jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
-	jb_kstr(b, ",\"name\":", ind);
+	/* the display name: U-labels for an internationalised indicator
+	 * (rule.name keeps the A-label form that matched) */
+	if(ev->indicator_unicode && ind)
+		jb_kstr_ascii(b, ",\"name\":", ev->indicator_unicode);
+	else	jb_kstr(b, ",\"name\":", ind);
 	jb_kstr(b, ",\"confidence\":", confidence_name(ev->confidence));
 	jb_raw(b, "}}");
 }
@@ -491,6 +547,7 @@ sh_event_set_rule(struct sh_event* ev, const struct sh_feed* feed,
 		(feed ? feed->default_confidence : -1);
 	ev->rule_uuid = src ? src->id : NULL;
 	ev->rule_title = src ? src->title : NULL;
+	ev->indicator_unicode = ind ? ind->unicode : NULL;
 }
 
 size_t

@@ -294,7 +294,8 @@ feed_domain(struct feed_load* L, struct feed_entry* e, int allow)
 		return 0;
 	}
 	if((len = sh_fb_name(L->fb, s.text, s.len, s.mark.line,
-		s.mark.column, allow, SH_SEV_ERROR, e->wire)) == 0)
+		s.mark.column, allow, SH_SEV_ERROR, e->wire,
+		&e->ind.unicode)) == 0)
 		return 0;
 	if(e->wire[0] == 1 && e->wire[1] == '*')
 		sh_yaml_report(&L->y, SH_SEV_WARNING, &s.mark, "'*' is matched "
@@ -476,6 +477,7 @@ feed_store(struct feed_load* L, struct feed_entry* e)
 		free(e->ind.comment);
 		sh_strv_free(e->ind.tags);
 		free(e->ind.addr);
+		free(e->ind.unicode);
 		return;
 	}
 	if(!sh_fb_add_wire(L->fb, &e->ind, e->wire, e->ind.namelen))

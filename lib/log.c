@@ -7,11 +7,13 @@
 /**
  * \file
  * The event log.  Resolver threads hand whole lines to sh_log_submit,
- * which copies them into a bounded byte ring under a mutex and returns;
- * when the ring lacks room the line is dropped and counted, so a slow
- * disk never stalls resolution.  One writer thread wakes on a condition
- * variable (or after a second), takes everything queued in one copy,
- * and writes it with write() on an O_APPEND descriptor.  The mutex is
+ * which appends them to a bounded queue buffer under a mutex and
+ * returns; when the queue lacks room the line is dropped and counted,
+ * so a slow disk never stalls resolution.  One writer thread wakes on a
+ * condition variable (or after a second), takes everything queued by
+ * swapping the queue with its own batch buffer (a pointer swap under
+ * the lock, no copy), and writes it with write() on an O_APPEND
+ * descriptor.  The mutex is
  * held only while bytes are copied in or out, never across write(),
  * open() or stat().
  *
@@ -56,6 +58,14 @@ struct sh_log {
 	char* observer;
 	/** the open file, or -1; used by the writer thread only */
 	int fd;
+	/** where the writer says it cannot write (may be NULL) and its
+	 * argument; called from the writer thread */
+	sh_diag_fn diag;
+	/** argument of diag */
+	void* diag_arg;
+	/** 1 while the writer has said it cannot write and has not
+	 * written since; writer thread only */
+	int warned;
 	/** the writer thread */
 	pthread_t thread;
 	/** protects everything below */
@@ -65,10 +75,8 @@ struct sh_log {
 	/** the queue of whole lines (owned), cap bytes; swapped with
 	 * batch when the writer takes it */
 	char* ring;
-	/** capacity of the ring */
+	/** capacity of the queue (and of the batch) */
 	size_t cap;
-	/** offset of the oldest queued byte (always 0: taken whole) */
-	size_t head;
 	/** number of queued bytes */
 	size_t used;
 	/** 1 when sh_log_close asked the writer to finish */
@@ -172,7 +180,50 @@ log_write_lines(struct sh_log* log, const char* buf, size_t n)
 }
 
 /**
- * Write a batch of queued lines and count the result.
+ * Say in the module's log (the diag callback) that lines are lost, once
+ * until a write succeeds again.
+ * @param log: the log; called by the writer thread.
+ * @param lost: lines lost by this batch.
+ * @param err: the errno of the failure, 0 for none known.
+ */
+static void
+log_warn_lost(struct sh_log* log, uint64_t lost, int err)
+{
+	if(log->warned)
+		return;
+	log->warned = 1;
+	sh_diag_emit(log->diag, log->diag_arg, SH_SEV_ERROR, log->path, 0, 0,
+		"cannot write the event log%s%s: %llu events lost (counted in "
+		"events_dropped); retrying", err ? ": " : "",
+		err ? strerror(err) : "", (unsigned long long)lost);
+}
+
+/**
+ * If the open file was deleted (no name left: its directory removed,
+ * or the file unlinked without a rotation), lines written to it are
+ * lost: open the path afresh, or write nothing until that works.
+ * @param log: the log; called by the writer thread.
+ */
+static void
+log_check_gone(struct sh_log* log)
+{
+	struct stat fs;
+	int fd;
+	if(log->fd < 0 || fstat(log->fd, &fs) != 0 || fs.st_nlink > 0)
+		return;
+	fd = open(log->path, LOG_OPEN_FLAGS, LOG_OPEN_MODE);
+	close(log->fd);
+	log->fd = fd;
+	pthread_mutex_lock(&log->lock);
+	if(fd < 0)
+		log->st.errors++;
+	else	log->st.reopened++;
+	pthread_mutex_unlock(&log->lock);
+}
+
+/**
+ * Write a batch of queued lines and count the result: every line that
+ * is not in the file is counted as dropped, and said once.
  * @param log: the log; called by the writer thread.
  * @param buf: the batch, whole lines.
  * @param n: its length.
@@ -181,13 +232,21 @@ static void
 log_write_batch(struct sh_log* log, const char* buf, size_t n)
 {
 	uint64_t lines = count_lines(buf, n), ok;
-	size_t done = log_write_lines(log, buf, n);
+	size_t done;
+	int err = 0;
+	log_check_gone(log);
+	errno = 0;
+	done = log->fd >= 0 ? log_write_lines(log, buf, n) : 0;
+	if(done != n)
+		err = log->fd >= 0 ? errno : ENOENT;
 	ok = (done == n) ? lines : count_lines(buf, done);
 	pthread_mutex_lock(&log->lock);
 	log->st.written += ok;
 	pthread_mutex_unlock(&log->lock);
-	if(ok < lines)
+	if(ok < lines) {
 		log_count_lost(log, lines - ok, 1);
+		log_warn_lost(log, lines - ok, err);
+	} else	log->warned = 0;
 }
 
 /**
@@ -242,8 +301,12 @@ log_report_drops(struct sh_log* log)
 		return;
 	n = log_format_dropped(log, pending, total, line, sizeof(line));
 	if(n == 0 || log_write_lines(log, line, n) != n) {
+		/* not written (the disk is full): report them with the next
+		 * line that fits, so the drops are never untold */
 		pthread_mutex_lock(&log->lock);
 		log->st.errors++;
+		if(n != 0)
+			log->drops_pending += pending;
 		pthread_mutex_unlock(&log->lock);
 	}
 }
@@ -292,7 +355,6 @@ ring_take(struct sh_log* log)
 	char* full = log->ring;
 	log->ring = log->batch;
 	log->batch = full;
-	log->head = 0;
 	log->used = 0;
 	return n;
 }
@@ -357,12 +419,8 @@ log_writer(void* arg)
 			mono_now(&deadline);
 			deadline.tv_sec += 1;
 		}
-		if(n > 0) {
-			if(log->fd < 0)
-				log_count_lost(log, count_lines(log->batch, n),
-					1);
-			else	log_write_batch(log, log->batch, n);
-		}
+		if(n > 0)
+			log_write_batch(log, log->batch, n);
 		log_report_drops(log);
 		/* at stop, go round until the queue is empty */
 	} while(!stop || n > 0);
@@ -447,6 +505,8 @@ sh_log_open(const char* path, size_t queue_bytes, const char* identity,
 	if(!log)
 		goto nomem;
 	log->fd = -1;
+	log->diag = diag;
+	log->diag_arg = arg;
 	log->cap = queue_bytes < LOG_MIN_QUEUE ? LOG_MIN_QUEUE : queue_bytes;
 	log->path = sh_strdup(path);
 	log->observer = make_observer(identity);

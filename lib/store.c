@@ -40,6 +40,15 @@ struct store_entry {
 	enum sh_feed_state state;
 	/** first error of the last failed load (owned), or NULL */
 	char* error;
+	/** 1 when this scan gave the entry a new state (loaded or failed) */
+	int fresh;
+	/** 1 when this scan found the file in the directory */
+	int present;
+	/** the feed a load in this scan replaced (a reference), kept until
+	 * the scan's feed id check, or NULL */
+	struct sh_feed* prev;
+	/** errno of a stat that failed (dangling link), 0 if none */
+	int stat_errno;
 	/** scans in a row the file was missing */
 	int missing;
 	/** earliest expiry of an active indicator of feed, 0 if none */
@@ -81,6 +90,7 @@ store_entry_clear(struct store_entry* e)
 	free(e->name);
 	free(e->error);
 	sh_feed_unref(e->feed);
+	sh_feed_unref(e->prev);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -185,6 +195,57 @@ store_next_expiry(const struct sh_feed* f, time_t now)
 }
 
 /**
+ * Mark an entry failed now, with its error; its last good feed stays.
+ * @param e: the entry.
+ * @param error: the first error (ownership passes), or NULL.
+ * @param res: summary to update.
+ */
+static void
+store_fail(struct store_entry* e, char* error, struct sh_scan_result* res)
+{
+	free(e->error);
+	e->error = error ? error : sh_strdup("cannot load");
+	e->state = SH_FEED_FAILED;
+	e->fresh = 1;
+	res->failed++;
+}
+
+/**
+ * Refuse a name that is not a regular file (a FIFO, a device, a link to
+ * one, a directory) or cannot be looked at (a dangling link), once per
+ * version: the same refused thing is not reported again.
+ * @param e: the entry.
+ * @param path: the path.
+ * @param sb: its stat, or NULL when stat failed (errno set).
+ * @param sd: diagnostics, keeping the first error.
+ * @param res: summary to update.
+ */
+static void
+store_refuse_special(struct store_entry* e, const char* path,
+	const struct stat* sb, struct sh_diag_first* sd,
+	struct sh_scan_result* res)
+{
+	int err = sb ? 0 : errno;
+	if(e->error && ((sb && store_same_file(e, sb)) ||
+		(!sb && !e->have_st && e->stat_errno == err))) {
+		e->state = SH_FEED_FAILED; /* reported before */
+		return;
+	}
+	free(sh_diag_first_take(sd));
+	if(sb)
+		sh_diag_emit(sh_diag_first_cb, sd, SH_SEV_ERROR, path, 0, 0,
+			"not a regular file (a feed must be one; FIFOs, devices "
+			"and directories are refused)");
+	else	sh_diag_emit(sh_diag_first_cb, sd, SH_SEV_ERROR, path, 0, 0,
+			"cannot open: %s", strerror(err));
+	e->have_st = sb != NULL;
+	if(sb)
+		e->st = *sb;
+	e->stat_errno = err;
+	store_fail(e, sh_diag_first_take(sd), res);
+}
+
+/**
  * Load one file of the directory into its entry if it changed.
  * @param st: the store.
  * @param dir: the directory.
@@ -203,37 +264,108 @@ store_load_one(struct sh_store* st, const char* dir, const char* name,
 	struct stat sb;
 	struct store_entry* e;
 	struct sh_feed* f;
+	int ok;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if(stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return;
 	if(!(e = store_insert(st, name)))
 		return;
 	e->missing = 0;
+	e->present = 1;
+	ok = stat(path, &sb) == 0;
+	if(!ok || !S_ISREG(sb.st_mode)) {
+		store_refuse_special(e, path, ok ? &sb : NULL, sd, res);
+		return;
+	}
 	if(store_same_file(e, &sb) && !(e->next_expiry &&
 		e->next_expiry <= now)) {
-		e->state = SH_FEED_UNCHANGED;
+		/* a refused version stays failed, with its error */
+		e->state = e->error ? SH_FEED_FAILED : SH_FEED_UNCHANGED;
 		return;
 	}
 	free(sh_diag_first_take(sd));
 	f = sh_feed_load(path, lim, now, sh_diag_first_cb, sd);
 	e->st = sb;
 	e->have_st = 1;
-	free(e->error);
-	e->error = NULL;
+	e->stat_errno = 0;
 	if(!f) {
-		e->state = SH_FEED_FAILED;
-		if(!(e->error = sh_diag_first_take(sd)))
-			e->error = sh_strdup("cannot load");
-		res->failed++;
+		store_fail(e, sh_diag_first_take(sd), res);
 		return;
 	}
 	free(sh_diag_first_take(sd));
-	sh_feed_unref(e->feed);
+	free(e->error);
+	e->error = NULL;
+	e->prev = e->feed; /* until the feed id check */
 	e->feed = f;
 	e->next_expiry = store_next_expiry(f, now);
 	e->state = SH_FEED_LOADED;
+	e->fresh = 1;
 	res->loaded++;
 	res->changed = 1;
+}
+
+/**
+ * The entry before i, in name order, found in this scan, whose active
+ * feed has an id.
+ * @param st: the store.
+ * @param i: the entry's index.
+ * @param id: the feed id.
+ * @return the earlier entry, or NULL.
+ */
+static const struct store_entry*
+store_id_owner(const struct sh_store* st, size_t i, const char* id)
+{
+	size_t k;
+	for(k = 0; k < i; k++)
+		if(st->e[k].present && st->e[k].feed &&
+			strcmp(st->e[k].feed->id, id) == 0)
+			return &st->e[k];
+	return NULL;
+}
+
+/**
+ * Refuse feeds whose id a file earlier in name order already uses (both
+ * present in the directory), as the set would leave them out, but told: the file is failed with the
+ * reason, and a version loaded in this scan gives way to the file's
+ * last good one (unless that one's id is taken too).
+ * @param st: the store.
+ * @param dir: the directory.
+ * @param sd: diagnostics, keeping the first error.
+ * @param res: summary to update.
+ */
+static void
+store_check_ids(struct sh_store* st, const char* dir,
+	struct sh_diag_first* sd, struct sh_scan_result* res)
+{
+	const struct store_entry* owner;
+	char path[4096];
+	size_t i;
+	for(i = 0; i < st->n; i++) {
+		struct store_entry* e = &st->e[i];
+		/* a file missing once is a rename in progress: it is not
+		 * checked, and owns no id against the files present */
+		if(!e->present || !e->feed ||
+			!(owner = store_id_owner(st, i, e->feed->id)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->name);
+		free(sh_diag_first_take(sd));
+		sh_diag_emit(sh_diag_first_cb, sd, SH_SEV_ERROR, path, 0, 0,
+			"feed id '%s' is already used by %s/%s; this file is "
+			"left out", e->feed->id, dir, owner->name);
+		if(e->state == SH_FEED_LOADED)
+			res->loaded--;
+		res->changed = 1;
+		sh_feed_unref(e->feed);
+		e->feed = e->prev;
+		e->prev = NULL;
+		if(e->feed && store_id_owner(st, i, e->feed->id)) {
+			sh_feed_unref(e->feed);
+			e->feed = NULL;
+		}
+		store_fail(e, sh_diag_first_take(sd), res);
+	}
+	for(i = 0; i < st->n; i++) {
+		sh_feed_unref(st->e[i].prev);
+		st->e[i].prev = NULL;
+	}
 }
 
 /**
@@ -306,6 +438,7 @@ store_report(struct sh_store* st, struct sh_scan_result* res)
 		f[i].state = e->state;
 		f[i].feed = e->feed;
 		f[i].error = e->error;
+		f[i].fresh = e->fresh;
 		if(e->feed && e->next_expiry && (res->next_expiry == 0 ||
 			e->next_expiry < res->next_expiry))
 			res->next_expiry = e->next_expiry;
@@ -317,7 +450,7 @@ sh_store_scan(struct sh_store* st, const char* dir,
 	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg,
 	struct sh_scan_result* res)
 {
-	struct sh_diag_first sd = { diag, arg, NULL };
+	struct sh_diag_first sd = { diag, arg, NULL, 0 };
 	struct dirent* de;
 	unsigned char* seen;
 	size_t i, pos;
@@ -329,9 +462,12 @@ sh_store_scan(struct sh_store* st, const char* dir,
 		return 0;
 	}
 	store_purge(st);
+	for(i = 0; i < st->n; i++)
+		st->e[i].fresh = st->e[i].present = 0;
 	while((de = readdir(d)) != NULL)
 		if(sh_feed_file_wanted(de->d_name))
 			store_load_one(st, dir, de->d_name, lim, now, &sd, res);
+	store_check_ids(st, dir, &sd, res);
 	rewinddir(d);
 	if((seen = calloc(st->n ? st->n : 1, 1)) != NULL) {
 		while((de = readdir(d)) != NULL)

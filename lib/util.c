@@ -173,6 +173,47 @@ sh_utf8_len(const unsigned char* s, size_t n)
 	return len;
 }
 
+size_t
+sh_utf8_put(unsigned long cp, char out[4])
+{
+	if(cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if(cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if(cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+long
+sh_hex4(const char* s)
+{
+	long v = 0;
+	int i;
+	for(i = 0; i < 4; i++) {
+		int c = (unsigned char)s[i], d;
+		if(c >= '0' && c <= '9') d = c - '0';
+		else if(c >= 'a' && c <= 'f') d = c - 'a' + 10;
+		else if(c >= 'A' && c <= 'F') d = c - 'A' + 10;
+		else return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
 /**
  * Read exactly n decimal digits.
  * @param s: the text, n readable bytes.
@@ -290,7 +331,9 @@ void
 sh_diag_first_cb(void* arg, const struct sh_diag_msg* msg)
 {
 	struct sh_diag_first* df = (struct sh_diag_first*)arg;
-	if(msg->severity == SH_SEV_ERROR && !df->first) {
+	if(msg->severity == SH_SEV_ERROR && df->first)
+		df->more++;
+	else if(msg->severity == SH_SEV_ERROR) {
 		char buf[1024];
 		sh_diag_format(msg, buf, sizeof(buf));
 		df->first = sh_strdup(buf);
@@ -303,8 +346,20 @@ char*
 sh_diag_first_take(struct sh_diag_first* df)
 {
 	char* s = df->first;
+	char* all;
+	size_t len;
+	unsigned more = df->more;
 	df->first = NULL;
-	return s;
+	df->more = 0;
+	if(!s || more == 0)
+		return s;
+	len = strlen(s) + 96;
+	if(!(all = malloc(len)))
+		return s; /* the first error alone is still the truth */
+	snprintf(all, len, "%s (and %u more error%s: the resolver's log and "
+		"sinkholectl lint list them)", s, more, more == 1 ? "" : "s");
+	free(s);
+	return all;
 }
 
 int

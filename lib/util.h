@@ -122,6 +122,21 @@ size_t sh_write_all(int fd, const char* buf, size_t n);
 size_t sh_utf8_len(const unsigned char* s, size_t n);
 
 /**
+ * Write a Unicode code point as UTF-8.
+ * @param cp: the code point, at most 0x10ffff and not a surrogate.
+ * @param out: destination of 4 bytes (not NUL terminated).
+ * @return the bytes written, 1 to 4.
+ */
+size_t sh_utf8_put(unsigned long cp, char out[4]);
+
+/**
+ * Value of four hexadecimal digits (a JSON \u escape).
+ * @param s: the digits; 4 bytes must be readable.
+ * @return the value, or -1 if one is not a hex digit.
+ */
+long sh_hex4(const char* s);
+
+/**
  * Parse an RFC 3339 date-time ("2026-11-29T08:44:16.123Z", 't' or ' '
  * for 'T', 'z' for 'Z', or a "+HH:MM"/"-HH:MM" offset; the fraction is
  * truncated to milliseconds) or, when allowed, a civil date alone
@@ -148,6 +163,8 @@ struct sh_diag_first {
 	/** the first error, as "file:line:column: error: text" (malloced,
 	 * the owner frees; sh_diag_first_take hands it over), or NULL */
 	char* first;
+	/** errors after the first one, so the kept text can say so */
+	unsigned more;
 };
 
 /**
@@ -159,7 +176,10 @@ struct sh_diag_first {
 void sh_diag_first_cb(void* arg, const struct sh_diag_msg* msg);
 
 /**
- * Take the first error kept so far and start over.
+ * Take the first error kept so far and start over.  When more errors
+ * followed it, the text ends with "(and N more errors: ...)", so that a
+ * status file or a reload_failed event that carries one error does not
+ * hide the others (every one went to the callback).
  * @param df: the forwarder.
  * @return the malloced text (caller frees), or NULL if none was kept.
  */

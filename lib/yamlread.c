@@ -82,15 +82,26 @@ yr_fatal(struct sh_yaml* y, const struct sh_yaml_mark* at, const char* text)
 const char*
 sh_yaml_quote(const char* s, size_t len, char buf[SH_YAML_QUOTE_MAX])
 {
-	size_t i, n = len;
+	const unsigned char* u = (const unsigned char*)s;
+	size_t i = 0, n = 0, k, max = SH_YAML_QUOTE_MAX - 4;
 
-	if(n > SH_YAML_QUOTE_MAX - 4)
-		n = SH_YAML_QUOTE_MAX - 7;
-	for(i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+	if(len > max)
+		max = SH_YAML_QUOTE_MAX - 7;
+	while(i < len) {
+		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, len - i) : 1;
+		/* printable characters only: no C0, DEL or C1 controls */
+		if(k <= 1 || (u[i] == 0xc2 && u[i + 1] < 0xa0))
+			k = 1;
+		if(n + k > max)
+			break;
+		if(k == 1)
+			buf[n++] = (u[i] < 0x20 || u[i] >= 0x7f) ? '?' :
+				(char)u[i];
+		else	memcpy(buf + n, u + i, k);
+		n += (k == 1) ? 0 : k;
+		i += k;
 	}
-	if(n < len) {
+	if(i < len) {
 		memcpy(buf + n, "...", 3);
 		n += 3;
 	}
@@ -544,27 +555,42 @@ sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
 	return 1;
 }
 
+/**
+ * Leave the current document.
+ * @param y: the reader, with the document's root consumed.
+ * @return 1 if another document follows (its start event loaded, not
+ *	consumed), 0 at the end of the stream (consumed), -1 on a fatal
+ *	error.
+ */
+static int
+yr_end_document(struct sh_yaml* y)
+{
+	if(!yr_load(y))
+		return -1;
+	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
+		yr_fatal(y, NULL, "internal error: document not fully read");
+		return -1;
+	}
+	yr_consume(y);
+	if(!yr_load(y))
+		return -1;
+	if(y->ev.type == YAML_DOCUMENT_START_EVENT)
+		return 1;
+	yr_consume(y);
+	return 0;
+}
+
 int
 sh_yaml_finish(struct sh_yaml* y)
 {
 	struct sh_yaml_mark m;
+	int r = yr_end_document(y);
 
-	if(!yr_load(y))
-		return 0;
-	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
-		yr_fatal(y, NULL, "internal error: document not fully read");
-		return 0;
-	}
-	yr_consume(y);
-	if(!yr_load(y))
-		return 0;
-	if(y->ev.type == YAML_DOCUMENT_START_EVENT) {
+	if(r == 1) {
 		m = yr_mark(&y->ev.start_mark);
 		yr_fatal(y, &m, "a file may hold only one YAML document");
-		return 0;
 	}
-	yr_consume(y);
-	return 1;
+	return r == 0;
 }
 
 void
@@ -686,13 +712,19 @@ yr_key_check(struct sh_yaml* y, struct sh_yaml_map* m,
 	return k;
 }
 
-int
-sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
-	struct sh_yaml_mark* at)
+/**
+ * Load the next key of a mapping.  A key that is not a plain scalar is
+ * reported ("keys of WHAT must be plain strings") and skipped with its
+ * value.
+ * @param y: the reader.
+ * @param what: the mapping, for the message.
+ * @param km: set to the key's position.
+ * @return 1 with the key's scalar event loaded (not consumed), 0 at the
+ *	end of the mapping (consumed) or on a fatal error.
+ */
+static int
+yr_next_key(struct sh_yaml* y, const char* what, struct sh_yaml_mark* km)
 {
-	struct sh_yaml_mark km;
-	int k;
-
 	for(;;) {
 		if(!yr_load(y))
 			return 0;
@@ -700,19 +732,27 @@ sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
 			yr_consume(y);
 			return 0;
 		}
-		km = yr_mark(&y->ev.start_mark);
-		if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
-			if(!y->bad)
-				sh_yaml_report(y, SH_SEV_ERROR, &km, "keys of "
-					"%s must be plain strings",
-					m->keys->what);
-			k = -1;
-			if(!sh_yaml_skip(y))
-				return 0;
-		} else {
-			k = yr_key_check(y, m, &km);
-			yr_consume(y);
-		}
+		*km = yr_mark(&y->ev.start_mark);
+		if(!y->bad && yr_kind(y) == SH_YAML_SCALAR)
+			return 1;
+		if(!y->bad)
+			sh_yaml_report(y, SH_SEV_ERROR, km, "keys of %s must be "
+				"plain strings", what);
+		if(!sh_yaml_skip(y) || !sh_yaml_skip(y))
+			return 0;
+	}
+}
+
+int
+sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
+	struct sh_yaml_mark* at)
+{
+	struct sh_yaml_mark km;
+	int k;
+
+	while(yr_next_key(y, m->keys->what, &km)) {
+		k = yr_key_check(y, m, &km);
+		yr_consume(y);
 		if(k >= 0) {
 			*key = k;
 			if(at)
@@ -722,6 +762,7 @@ sh_yaml_map_next(struct sh_yaml* y, struct sh_yaml_map* m, int* key,
 		if(!sh_yaml_skip(y))
 			return 0;
 	}
+	return 0;
 }
 
 int
@@ -730,54 +771,28 @@ sh_yaml_map_next_any(struct sh_yaml* y, char** key, struct sh_yaml_mark* at)
 	struct sh_yaml_mark km;
 	size_t len;
 
-	for(;;) {
-		if(!yr_load(y))
-			return 0;
-		if(y->ev.type == YAML_MAPPING_END_EVENT) {
-			yr_consume(y);
-			return 0;
-		}
-		km = yr_mark(&y->ev.start_mark);
-		if(y->bad || yr_kind(y) != SH_YAML_SCALAR) {
-			if(!y->bad)
-				sh_yaml_report(y, SH_SEV_ERROR, &km, "mapping "
-					"keys must be plain strings");
-			if(!sh_yaml_skip(y) || !sh_yaml_skip(y))
-				return 0;
-			continue;
-		}
-		len = y->ev.data.scalar.length;
-		if(!(*key = malloc(len + 1))) {
-			yr_fatal(y, &km, "out of memory");
-			return 0;
-		}
-		memcpy(*key, y->ev.data.scalar.value, len);
-		(*key)[len] = 0;
-		yr_consume(y);
-		if(at)
-			*at = km;
-		return 1;
+	if(!yr_next_key(y, "a mapping", &km))
+		return 0;
+	len = y->ev.data.scalar.length;
+	if(!(*key = malloc(len + 1))) {
+		yr_fatal(y, &km, "out of memory");
+		return 0;
 	}
+	memcpy(*key, y->ev.data.scalar.value, len);
+	(*key)[len] = 0;
+	yr_consume(y);
+	if(at)
+		*at = km;
+	return 1;
 }
 
 int
 sh_yaml_next_document(struct sh_yaml* y)
 {
-	if(!yr_load(y))
+	if(yr_end_document(y) != 1)
 		return 0;
-	if(y->ev.type != YAML_DOCUMENT_END_EVENT) {
-		yr_fatal(y, NULL, "internal error: document not fully read");
-		return 0;
-	}
 	yr_consume(y);
-	if(!yr_load(y))
-		return 0;
-	if(y->ev.type == YAML_DOCUMENT_START_EVENT) {
-		yr_consume(y);
-		return 1;
-	}
-	yr_consume(y);
-	return 0;
+	return 1;
 }
 
 int

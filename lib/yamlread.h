@@ -172,8 +172,9 @@ void sh_yaml_report(struct sh_yaml* y, enum sh_severity sev,
 	const struct sh_yaml_mark* at, const char* fmt, ...) SH_PRINTF(4, 5);
 
 /**
- * Copy a value for a message: control bytes and bytes outside ASCII
- * become '?', long values are cut with "...".  Values can come from
+ * Copy a value for a message: control bytes, and bytes >= 0x80 that
+ * are not printable UTF-8 (invalid sequences, C1 controls), become '?';
+ * long values are cut with "..." (never inside a UTF-8 sequence).  Values can come from
  * double-quoted YAML strings, which may hold any byte.
  * @param s: the value.
  * @param len: its length.

@@ -22,8 +22,9 @@
  * fails promptly and the client gets SERVFAIL with EDE (reason "ns").
  * When the answer's CNAME/DNAME chain leads into a sinkholed name, the
  * chain records are kept on the query and the response is replaced by
- * an empty authoritative NXDOMAIN, which the iterator takes as final
- * instead of chasing the target; on the way back up the module builds
+ * an empty authoritative NOERROR with the SOA (NODATA), which the
+ * iterator takes as final instead of chasing the target (NXDOMAIN would
+ * start a validation lookup of Unbound's own); on the way back up the module builds
  * the real answer: the chain, then the configured action (reason
  * "cname").
  *

@@ -7,14 +7,20 @@
 /**
  * \file
  * The glue between Unbound's dynlib module API and the core library
- * (include/sinkhole.h).  These files share this header:
+ * (include/sinkhole.h).  Every file of module/ shares this header:
  *  - sinkhole_mod.c: the six dynlib entry points and the operate state
  *    machine;
+ *  - diag.c: core diagnostics into Unbound's log (sh_mod_diag);
+ *  - qstate.c: the per-query state and what the log needs of a match;
  *  - answer.c: turns an sh_answer_plan into an Unbound dns_msg in the
- *    query's region;
+ *    query's region, and rebuilds CNAME chains;
+ *  - guard.c: the response sanitiser and the egress guard;
+ *  - reload.c: the reload thread (feeds, configuration, status file);
  *  - reply.c: the inplace reply callback that attaches the Extended DNS
  *    Error and writes one log event per client reply;
  *  - abi.c: refuses a daemon the module was not built for.
+ * Policy (what an answer contains, what is logged) is decided in the
+ * core; the glue only translates to and from Unbound's structures.
  * Every file that includes this header must include Unbound's config.h
  * first, as Unbound's own sources do.
  */
@@ -124,7 +130,8 @@ struct sh_mod_qstate {
 	uint8_t* target;
 	/** what the log says about the match, copied into the region so
 	 * nothing points into the set: the event's rule fields (feed_id,
-	 * feed_reference, confidence, rule_uuid, rule_title) */
+	 * feed_reference, confidence, rule_uuid, rule_title,
+	 * indicator_unicode) */
 	struct sh_mod_rule {
 		/** the matched feed id */
 		char* feed_id;
@@ -136,6 +143,8 @@ struct sh_mod_qstate {
 		char* rule_uuid;
 		/** the source rule's title, or NULL */
 		char* rule_title;
+		/** the indicator's U-label form, or NULL */
+		char* indicator_unicode;
 	} rule;
 	/** CNAME and DNAME rrsets of this query's upstream responses, in
 	 * arrival order (region owned, like the responses) */
@@ -152,7 +161,8 @@ struct sh_mod_qstate {
 	struct sh_mod_qstate* egress;
 	/** destinations the egress guard overwrote, with their original
 	 * contents, restored at the query's next response (Unbound has
-	 * copied them by then); at most SH_DIVERT_MAX pending */
+	 * copied them by then); at most four are remembered (the size of
+	 * the array): a fifth is still diverted, but not restored */
 	struct sh_mod_divert {
 		/** the overwritten destination (the iterator's copy) */
 		struct sockaddr_storage* where;

@@ -108,7 +108,9 @@ qstate_rule_copy(struct regional* r, struct sh_mod_rule* dst,
 	return qstate_str_dup(r, ev.feed_id, &dst->feed_id) &&
 		qstate_str_dup(r, ev.feed_reference, &dst->feed_reference) &&
 		qstate_str_dup(r, ev.rule_uuid, &dst->rule_uuid) &&
-		qstate_str_dup(r, ev.rule_title, &dst->rule_title);
+		qstate_str_dup(r, ev.rule_title, &dst->rule_title) &&
+		qstate_str_dup(r, ev.indicator_unicode,
+		&dst->indicator_unicode);
 }
 
 int

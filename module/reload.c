@@ -75,7 +75,7 @@ struct sh_reloader {
 	int wd_feeds;
 	/** watch of the configuration's directory, -1 if none */
 	int wd_config;
-	/** the directory feed_wd watches (owned) */
+	/** the directory wd_feeds watches (owned) */
 	char* watched_dir;
 	/** pipe to wake the thread up for stopping */
 	int wake[2];
@@ -87,6 +87,9 @@ struct sh_reloader {
 	time_t published;
 	/** earliest indicator expiry, 0 if none */
 	time_t next_expiry;
+	/** the error of the last scan that could not read the feed
+	 * directory (owned), so it is reported once, or NULL */
+	char* scan_error;
 };
 
 /** Milliseconds of a monotonic clock. */
@@ -187,7 +190,7 @@ reload_status_file(struct sh_reloader* r)
 static int
 reload_config(struct sh_reloader* r, struct sh_config** cfg)
 {
-	struct sh_diag_first first = { sh_mod_diag, NULL, NULL };
+	struct sh_diag_first first = { sh_mod_diag, NULL, NULL, 0 };
 	struct sh_config_source src;
 	struct sh_config* c;
 	struct stat sb;
@@ -331,7 +334,8 @@ reload_flush_cache(struct sh_reloader* r, const struct sh_set* set)
 }
 
 /**
- * Log a reload_failed event for every feed file that failed this scan.
+ * Log a reload_failed event for every feed file that failed this scan
+ * (not again for a failed version an earlier scan reported).
  * @param r: the reloader.
  * @param dir: the feed directory.
  */
@@ -342,7 +346,7 @@ reload_report_failures(struct sh_reloader* r, const char* dir)
 	const struct sh_store_file* files = sh_store_files(r->store, &n);
 	char path[4096];
 	for(i = 0; i < n; i++) {
-		if(files[i].state != SH_FEED_FAILED)
+		if(files[i].state != SH_FEED_FAILED || !files[i].fresh)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
 		reload_event(r, SH_EV_ACTION_RELOAD_FAILED, 0, 0,
@@ -402,7 +406,34 @@ reload_publish(struct sh_reloader* r, struct sh_config* cfg)
 }
 
 /**
- * Rescan and, if anything changed, publish a new snapshot.
+ * The feed directory could not be read: say so with a reload_failed
+ * event, once per distinct error (rescans of the same missing directory
+ * stay quiet); the published set stays.
+ * @param r: the reloader.
+ * @param dir: the directory.
+ * @param why: the error (ownership passes), or NULL.
+ */
+static void
+reload_scan_failed(struct sh_reloader* r, const char* dir, char* why)
+{
+	if(!why)
+		why = strdup("cannot read the feed directory");
+	if(why && r->scan_error && strcmp(why, r->scan_error) == 0) {
+		free(why);
+		return;
+	}
+	free(r->scan_error);
+	r->scan_error = why;
+	reload_event(r, SH_EV_ACTION_RELOAD_FAILED, 0, 0, why ? why :
+		"cannot read the feed directory", dir);
+	__atomic_fetch_add(&r->me->count.reloads_failed, 1, __ATOMIC_RELAXED);
+	reload_status_file(r);
+}
+
+/**
+ * Rescan and, if anything changed, publish a new snapshot.  The status
+ * file is rewritten after every reload that changed or refused
+ * something, so it never shows a refused file as it was before.
  * @param r: the reloader.
  * @return 1 if a follow-up scan is needed soon (a file is missing once).
  */
@@ -411,18 +442,25 @@ reload_run(struct sh_reloader* r)
 {
 	struct sh_config* cfg = NULL;
 	struct sh_scan_result res;
+	struct sh_diag_first first = { reload_scan_diag, r, NULL, 0 };
 	int cfg_changed = reload_config(r, &cfg);
 	if(!cfg)
 		return 0;
 	if(!sh_store_scan(r->store, cfg->feed_dir, &cfg->limits, time(NULL),
-		reload_scan_diag, r, &res)) {
+		sh_diag_first_cb, &first, &res)) {
+		reload_scan_failed(r, cfg->feed_dir, sh_diag_first_take(&first));
 		sh_config_free(cfg);
 		return 0;
 	}
+	free(sh_diag_first_take(&first));
+	free(r->scan_error);
+	r->scan_error = NULL;
 	r->next_expiry = res.next_expiry;
 	reload_report_failures(r, cfg->feed_dir);
 	if(!res.changed && cfg_changed != 1) {
 		sh_config_free(cfg);
+		if(res.failed > 0 || cfg_changed < 0)
+			reload_status_file(r);
 		return res.missing > 0;
 	}
 	if(reload_publish(r, cfg)) {
@@ -582,6 +620,7 @@ reload_free(struct sh_reloader* r)
 	free(r->config_path);
 	sh_config_source_clear(&r->config);
 	free(r->watched_dir);
+	free(r->scan_error);
 	free(r);
 }
 

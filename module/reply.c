@@ -158,6 +158,7 @@ reply_log(struct sh_mod_env* me, const char* identity,
 	ev.confidence = sq->rule.confidence;
 	ev.rule_uuid = sq->rule.rule_uuid;
 	ev.rule_title = sq->rule.rule_title;
+	ev.indicator_unicode = sq->rule.indicator_unicode;
 	ev.note = sq->note;
 	len = sh_event_format(&ev, identity, line, sizeof(line));
 	if(len == 0) {

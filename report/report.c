@@ -8,7 +8,8 @@
  * \file
  * sh_report_main() reads the options, checks that every log can be
  * opened, then streams each log line by line: a line is parsed
- * (report_parse.c), counted as an event, a metric line, a note or a bad
+ * (report_parse.c), counted as an event, a metric line, a note, an
+ * operational line (reload, reload_failed, indicator_expired) or a bad
  * line, filtered (--since, --until, --feed, --client, --indicator) and
  * aggregated (report_classify.c).  After the last line the clients are
  * classified and ranked, names from --names are attached, and the
@@ -66,7 +67,8 @@ rep_usage(FILE* out)
 "logs (JSON lines) as written by the module: plain, gzip-compressed\n"
 "(recognised by content, so rotated *.gz files work), or '-' for stdin.\n"
 "Lines that are not valid events are counted as bad and skipped;\n"
-"the writer's metric lines are skipped and counted separately.\n"
+"the writer's metric lines, guard notes and the module's reload lines\n"
+"are skipped and counted separately.\n"
 "No DNS query is ever sent.\n"
 "\n"
 "filters (repeat an option for OR; different options AND):\n"

@@ -123,56 +123,6 @@ js_ws(struct js* j)
 }
 
 /**
- * Read four hex digits.
- * @param s: the digits (at least 4 bytes must be readable).
- * @return the value, or -1 if they are not hex digits.
- */
-static long
-js_hex4(const char* s)
-{
-	long v = 0;
-	int i;
-	for(i = 0; i < 4; i++) {
-		int c = (unsigned char)s[i], d;
-		if(c >= '0' && c <= '9') d = c - '0';
-		else if(c >= 'a' && c <= 'f') d = c - 'a' + 10;
-		else if(c >= 'A' && c <= 'F') d = c - 'A' + 10;
-		else return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-/**
- * Write a code point as UTF-8.
- * @param cp: the code point, not a surrogate, at most 0x10ffff.
- * @param out: destination, 4 bytes.
- * @return bytes written.
- */
-static size_t
-js_utf8_put(unsigned long cp, char* out)
-{
-	if(cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	} else if(cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	} else if(cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/**
  * Decode a \u escape (and the low half of a surrogate pair).
  * @param j: the scanner, at the 'u'; advanced past the escape.
  * @param dst: where the UTF-8 goes; advanced.
@@ -182,19 +132,19 @@ static int
 js_unicode(struct js* j, char** dst)
 {
 	long cp, lo;
-	if(j->end - j->p < 5 || (cp = js_hex4(j->p + 1)) < 0)
+	if(j->end - j->p < 5 || (cp = sh_hex4(j->p + 1)) < 0)
 		return 0;
 	j->p += 5;
 	if(cp >= 0xdc00 && cp <= 0xdfff)
 		return 0;
 	if(cp >= 0xd800 && cp <= 0xdbff) {
 		if(j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' ||
-			(lo = js_hex4(j->p + 2)) < 0xdc00 || lo > 0xdfff)
+			(lo = sh_hex4(j->p + 2)) < 0xdc00 || lo > 0xdfff)
 			return 0;
 		j->p += 6;
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 	}
-	*dst += js_utf8_put((unsigned long)cp, *dst);
+	*dst += sh_utf8_put((unsigned long)cp, *dst);
 	return 1;
 }
 

@@ -45,7 +45,7 @@ RUN_PACKAGES=(
 	gcc make libc6-dev binutils pkg-config autoconf automake libtool
 	dpkg-dev patch xz-utils
 	unbound dnsutils jq iproute2 procps gzip
-	libyaml-dev libldns-dev libpsl-dev publicsuffix
+	libyaml-dev libldns-dev libidn2-dev libpsl-dev publicsuffix
 	libssl-dev libexpat1-dev libevent-dev bison flex zlib1g-dev
 )
 DEB_PACKAGES=(

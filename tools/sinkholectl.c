@@ -6,14 +6,18 @@
 
 /**
  * \file
- * sinkholectl shares the feed loader and the matcher with the module,
- * so what it says about a feed or a name is what the resolver does:
+ * sinkholectl shares the feed loader (the feed store, lib/store.c) and
+ * the matcher with the module, so what it says about a feed or a name is
+ * what the resolver does:
  *  - lint FILE...   validate feed files, errors at file:line:column;
  *  - match NAME...  show which feed, indicator and action cover a name;
+ *  - status         show the counters and feeds of the running module,
+ *                   read as JSON from its status file;
+ *  - report LOG...  review the event log (report/, sh_report_main);
  *  - convert FILE... write feeds of any format as native YAML feeds.
  * Exit status: 0 success (lint: all valid; match: at least one name is
  * blocked), 1 failure (lint: errors; match: nothing blocked), 2 usage
- * or load errors.
+ * or load errors (status: an unreadable or malformed status file).
  */
 
 #include <errno.h>
@@ -25,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "sinkhole.h"
+#include "json.h"
+#include "util.h"
 #include "report.h"
 #include "export.h"
 
@@ -252,23 +258,26 @@ ctl_load_set(const struct ctl_opts* o, struct ctl_diag_count* dc,
 static int
 ctl_match_one(const struct sh_set* set, const char* name)
 {
-	uint8_t wire[SH_NAME_MAX];
+	struct sh_feed_name fn;
 	char ind[SH_NAME_TEXT_MAX];
-	const char* err = NULL;
 	struct sh_match m;
-	if(!sh_name_from_text(name, wire, &err)) {
+	if(!sh_name_from_feed(name, &fn)) {
 		fprintf(stderr, "sinkholectl: %s: invalid name: %s\n", name,
-			err ? err : "?");
+			fn.error);
 		return -1;
 	}
-	if(!sh_set_match(set, wire, &m)) {
+	free(fn.unicode);
+	if(!sh_set_match(set, fn.wire, &m)) {
 		printf("%s: no match\n", name);
 		return 0;
 	}
 	sh_name_to_text(m.name, ind, sizeof(ind));
-	printf("%s: %s (feed %s, indicator %s, %s)\n", name,
+	printf("%s: %s (feed %s, indicator %s%s%s%s, %s)\n", name,
 		m.action == SH_ACTION_ALLOW ? "allowed" :
 		sh_action_name(m.action), m.feed->id, ind,
+		(m.ind && m.ind->unicode) ? " (" : "",
+		(m.ind && m.ind->unicode) ? m.ind->unicode : "",
+		(m.ind && m.ind->unicode) ? ")" : "",
 		(m.ind && (m.ind->flags & SH_IND_EXACT)) ? "exact" :
 		"subdomains");
 	return m.action != SH_ACTION_ALLOW;
@@ -327,66 +336,66 @@ ctl_export(const struct ctl_opts* o, int argc, char** argv)
 	return r;
 }
 
+/** Largest status file sinkholectl reads. */
+#define CTL_STATUS_MAX ((size_t)64 * 1024 * 1024)
+
 /**
- * Read a whole file into memory.
- * @param path: the file.
- * @param len: set to its length.
- * @return malloced NUL-terminated contents (caller frees), or NULL.
+ * The text of a scalar JSON value as the status table shows it.
+ * @param v: the value, or NULL.
+ * @return the string's or number's text, "true", "false" or "null";
+ *	"" for a missing value, an array or an object.
  */
-static char*
-ctl_read_file(const char* path, size_t* len)
+static const char*
+ctl_json_text(const struct sh_json* v)
 {
-	FILE* f = fopen(path, "rbe");
-	char* buf = NULL;
-	long n;
-	if(!f)
-		return NULL;
-	if(fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-		fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
-		fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		buf[n] = 0;
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
+	if(!v)
+		return "";
+	switch(v->type) {
+	case SH_JSON_STRING:
+	case SH_JSON_NUMBER: return v->text;
+	case SH_JSON_BOOL: return v->boolean ? "true" : "false";
+	case SH_JSON_NULL: return "null";
+	default: return "";
 	}
-	fclose(f);
-	return buf;
 }
 
 /**
- * Find a member of the status JSON after a position and copy its value:
- * a number, null, or a string with its escapes undone.
- * @param from: where to search.
- * @param key: the member name.
- * @param out: destination.
- * @param outlen: its size.
- * @return pointer after the value, or NULL if not found.
+ * Print the status table: the counters, then one row per feed file.
+ * @param root: the status file's object.
  */
-static const char*
-ctl_json_get(const char* from, const char* key, char* out, size_t outlen)
+static void
+ctl_status_print(const struct sh_json* root)
 {
-	char pat[64];
-	const char* p;
-	size_t n = 0;
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if(!from || !(p = strstr(from, pat)))
-		return NULL;
-	p += strlen(pat);
-	if(*p != '"') {
-		while(*p && *p != ',' && *p != '}' && n + 1 < outlen)
-			out[n++] = *p++;
-		out[n] = 0;
-		return p;
+	static const char* const keys[] = { "identity", "generation",
+		"indicators", "hits", "events_written", "events_dropped",
+		"reloads_ok", "reloads_failed", NULL };
+	static const char* const guards[] = { "cname", "ns", "subquery",
+		"egress", NULL };
+	const struct sh_json* guard = sh_json_get(root, "guard");
+	const struct sh_json* feeds = sh_json_get(root, "feeds");
+	size_t i;
+	for(i = 0; keys[i]; i++)
+		if(sh_json_get(root, keys[i]))
+			printf("%-16s %s\n", keys[i],
+				ctl_json_text(sh_json_get(root, keys[i])));
+	for(i = 0; guards[i]; i++)
+		if(sh_json_get(guard, guards[i]))
+			printf("%-16s %s\n", guards[i],
+				ctl_json_text(sh_json_get(guard, guards[i])));
+	printf("\n%-28s %-10s %-28s %10s\n", "FILE", "STATE", "FEED",
+		"INDICATORS");
+	for(i = 0; feeds && feeds->type == SH_JSON_ARRAY && i < feeds->n;
+		i++) {
+		const struct sh_json* f = feeds->items[i];
+		const struct sh_json* err = sh_json_get(f, "error");
+		printf("%-28s %-10s %-28s %10s\n",
+			ctl_json_text(sh_json_get(f, "file")),
+			ctl_json_text(sh_json_get(f, "state")),
+			ctl_json_text(sh_json_get(f, "id")),
+			ctl_json_text(sh_json_get(f, "indicators")));
+		if(err && err->type == SH_JSON_STRING)
+			printf("  %s\n", err->text);
 	}
-	for(p++; *p && *p != '"'; p++) {
-		if(*p == '\\' && p[1])
-			p++;
-		if(n + 1 < outlen)
-			out[n++] = *p;
-	}
-	out[n] = 0;
-	return *p ? p + 1 : p;
 }
 
 /**
@@ -401,49 +410,40 @@ ctl_status(const struct ctl_opts* o, const char* path, int json)
 {
 	struct ctl_diag_count dc = {0, 0};
 	struct sh_config* cfg = NULL;
-	static const char* const keys[] = { "identity", "generation",
-		"indicators", "hits", "events_written", "events_dropped",
-		"reloads_ok", "reloads_failed", "cname", "ns", "subquery",
-		"egress", NULL };
-	char v[1024], id[256], st[32], n[32], err[1024];
-	const char* p;
-	size_t len = 0, i;
-	char* text;
+	struct sh_json* root = NULL;
+	struct sh_file file;
+	char why[256];
+	int rc = CTL_EXIT_USAGE;
 	if(!path) {
 		if(!(cfg = sh_config_load(o->config ? o->config :
 			sh_config_path(), ctl_diag, &dc)))
 			return CTL_EXIT_USAGE;
 		path = cfg->status_file;
 	}
-	if(!(text = ctl_read_file(path, &len))) {
+	if(!sh_file_read(path, CTL_STATUS_MAX, &file)) {
 		fprintf(stderr, "sinkholectl: cannot read status file %s: %s "
-			"(is the module running?)\n", path, strerror(errno));
-		sh_config_free(cfg);
-		return CTL_EXIT_USAGE;
+			"(is the module running?)\n", path,
+			sh_file_strerror(&file, why, sizeof(why)));
+		goto done;
+	}
+	if(!(root = sh_json_parse(file.data, file.len, why, sizeof(why))) ||
+		root->type != SH_JSON_OBJECT) {
+		fprintf(stderr, "sinkholectl: status file %s is not a JSON "
+			"object: %s\n", path, root ? "another value" : why);
+		goto done;
 	}
 	if(json)
-		fwrite(text, 1, len, stdout);
+		fwrite(file.data, 1, file.len, stdout);
 	else {
 		printf("status file: %s\n", path);
-		for(i = 0; keys[i]; i++)
-			if(ctl_json_get(text, keys[i], v, sizeof(v)))
-				printf("%-16s %s\n", keys[i], v);
-		printf("\n%-28s %-10s %-28s %10s\n", "FILE", "STATE", "FEED",
-			"INDICATORS");
-		for(p = strstr(text, "\"feeds\":"); p &&
-			(p = ctl_json_get(p, "file", v, sizeof(v))); ) {
-			p = ctl_json_get(p, "state", st, sizeof(st));
-			p = ctl_json_get(p, "id", id, sizeof(id));
-			p = ctl_json_get(p, "indicators", n, sizeof(n));
-			p = ctl_json_get(p, "error", err, sizeof(err));
-			printf("%-28s %-10s %-28s %10s\n", v, st, id, n);
-			if(strcmp(err, "null") != 0)
-				printf("  %s\n", err);
-		}
+		ctl_status_print(root);
 	}
-	free(text);
+	rc = 0;
+done:
+	sh_json_free(root);
+	free(file.data);
 	sh_config_free(cfg);
-	return 0;
+	return rc;
 }
 
 /**

@@ -18,6 +18,7 @@
  * addresses, and only when a file gives them.
  */
 #include "formats/formats.h"
+#include "yamlread.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 /** Longest feed id. */
 #define FB_ID_MAX 64
 /** Longest name shown in a message. */
-#define FB_QUOTE_MAX 64
+#define FB_QUOTE_MAX SH_YAML_QUOTE_MAX
 /** Longest source id or title kept (longer ones are cut), so that an
  * event line always fits SH_EVENT_LINE_MAX. */
 #define FB_SOURCE_MAX 256
@@ -73,6 +74,7 @@ sh_feed_unref(struct sh_feed* feed)
 		free(feed->ind[i].comment);
 		sh_strv_free(feed->ind[i].tags);
 		free(feed->ind[i].addr);
+		free(feed->ind[i].unicode);
 	}
 	free(feed->ind); /* also holds the names */
 	free(feed->path);
@@ -85,8 +87,8 @@ sh_feed_unref(struct sh_feed* feed)
 }
 
 /**
- * Copy a value for a message: bytes outside printable ASCII become '?',
- * long values are cut with "...".
+ * Copy a value for a message, as sh_yaml_quote does (printable UTF-8
+ * kept, control bytes as '?', long values cut).
  * @param s: the value.
  * @param len: its length.
  * @param buf: destination of FB_QUOTE_MAX bytes.
@@ -95,14 +97,7 @@ sh_feed_unref(struct sh_feed* feed)
 static const char*
 fb_quote(const char* s, size_t len, char buf[FB_QUOTE_MAX])
 {
-	size_t i, n = len < FB_QUOTE_MAX - 4 ? len : FB_QUOTE_MAX - 4;
-
-	for(i = 0; i < n; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if(n < len)
-		memcpy(buf + n, "...", 3), n += 3;
-	buf[n] = 0;
-	return buf;
+	return sh_yaml_quote(s, len, buf);
 }
 
 int
@@ -214,12 +209,11 @@ sh_fb_count(struct sh_fb* fb, unsigned line, unsigned column)
 size_t
 sh_fb_name(struct sh_fb* fb, const char* text, size_t len, unsigned line,
 	unsigned column, int allow, enum sh_severity sev,
-	uint8_t wire[SH_NAME_MAX])
+	uint8_t wire[SH_NAME_MAX], char** unicode)
 {
 	const char* what = allow ? "an allow entry" : "an indicator";
 	char buf[SH_NAME_TEXT_MAX], q[FB_QUOTE_MAX];
-	const char* err = NULL;
-	size_t wl;
+	struct sh_feed_name fn;
 
 	if(len == 0 || memchr(text, 0, len) || len >= sizeof(buf)) {
 		sh_fb_report(fb, sev, line, column, "%s", len == 0 ? "the "
@@ -230,23 +224,30 @@ sh_fb_name(struct sh_fb* fb, const char* text, size_t len, unsigned line,
 	}
 	memcpy(buf, text, len);
 	buf[len] = 0;
-	if((wl = sh_name_from_text(buf, wire, &err)) == 0) {
+	if(!sh_name_from_feed(buf, &fn)) {
 		sh_fb_report(fb, sev, line, column, "invalid domain name '%s': "
-			"%s", fb_quote(text, len, q), err);
+			"%s", fb_quote(text, len, q), fn.error);
 		return 0;
 	}
-	if(wl == 1) {
-		sh_fb_report(fb, sev, line, column, "the root domain cannot be "
-			"%s", what);
+	memcpy(wire, fn.wire, fn.len);
+	if(fn.warning[0])
+		sh_fb_report(fb, SH_SEV_WARNING, line, column, "'%s': %s",
+			fb_quote(text, len, q), fn.warning);
+	if(fn.len == 1 || sh_name_labels(wire) == 1) {
+		free(fn.unicode);
+		if(fn.len == 1)
+			sh_fb_report(fb, sev, line, column, "the root domain "
+				"cannot be %s", what);
+		else	sh_fb_report(fb, sev, line, column, "'%s' is a "
+				"top-level domain; a whole TLD cannot be %s",
+				fb_quote(text, len, q), what);
 		return 0;
 	}
-	if(sh_name_labels(wire) == 1) {
-		sh_fb_report(fb, sev, line, column, "'%s' is a top-level "
-			"domain; a whole TLD cannot be %s",
-			fb_quote(text, len, q), what);
-		return 0;
-	}
-	return wl;
+	if(unicode) {
+		free(*unicode);
+		*unicode = fn.unicode;
+	} else	free(fn.unicode);
+	return fn.len;
 }
 
 /**
@@ -292,9 +293,11 @@ fb_ind_drop(struct sh_indicator* ind)
 	free(ind->comment);
 	sh_strv_free(ind->tags);
 	free(ind->addr);
+	free(ind->unicode);
 	ind->comment = NULL;
 	ind->tags = NULL;
 	ind->addr = NULL;
+	ind->unicode = NULL;
 }
 
 /**
@@ -467,7 +470,8 @@ sh_fb_add(struct sh_fb* fb, struct sh_indicator* ind, const char* text,
 
 	if(!sh_fb_count(fb, ind->line, ind->column)
 		|| (wl = sh_fb_name(fb, text, len, ind->line, ind->column,
-		(ind->flags & SH_IND_ALLOW) != 0, sev, wire)) == 0) {
+		(ind->flags & SH_IND_ALLOW) != 0, sev, wire,
+		&ind->unicode)) == 0) {
 		fb_ind_drop(ind);
 		return 0;
 	}
@@ -566,6 +570,27 @@ sh_fb_id_from(const char* text, size_t len)
 		return NULL;
 	}
 	return id;
+}
+
+int
+sh_fb_id_from_file(struct sh_fb* fb, const char* why)
+{
+	const char* b = strrchr(fb->file, '/');
+	const char* dot;
+
+	b = b ? b + 1 : fb->file;
+	dot = strrchr(b, '.');
+	free(fb->feed->id);
+	fb->feed->id = sh_fb_id_from(b, dot && dot != b ? (size_t)(dot - b) :
+		strlen(b));
+	if(!fb->feed->id) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "%s and the file name "
+			"makes no feed id", why);
+		return 0;
+	}
+	sh_fb_map(fb, 0, 0, "%s: feed id '%s' from the file name", why,
+		fb->feed->id);
+	return 1;
 }
 
 int

@@ -9,8 +9,9 @@
  * The loader's entry point for every format (sh_feed_parse).  The format
  * is recognised by content first, because files circulate under any
  * name; the extension only decides when the content does not:
- *  - JSON (the first character is '{' or '['): a STIX bundle, unless
- *    its top level has a "feed" key (a native feed written as JSON);
+ *  - JSON (the first character is '{' or '[', but not an adblock
+ *    header such as "[Adblock Plus 2.0]"): a STIX bundle, unless its
+ *    top level has a "feed" key (a native feed written as JSON);
  *  - YAML top-level keys: "feed", "indicators" or "allow" make a native
  *    feed; "detection" or "logsource" a Sigma rule; "type: bundle" or
  *    "objects" a STIX bundle written as YAML;
@@ -215,6 +216,22 @@ detect_line(const char* p, size_t n, struct detect_scan* d)
 		d->zone++;
 }
 
+/**
+ * Whether text starting with '[' is an adblock list header ("[Adblock
+ * Plus 2.0]") rather than a JSON array: a letter follows the bracket
+ * that cannot start a JSON value (true, false, null).
+ * @param p: the text, p[0] == '['.
+ * @param n: its length.
+ * @return 1 for a header.
+ */
+static int
+detect_adblock_header(const char* p, size_t n)
+{
+	char c = n > 1 ? p[1] : 0;
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		&& c != 't' && c != 'f' && c != 'n';
+}
+
 enum sh_format
 sh_format_detect(const char* name, const char* data, size_t len)
 {
@@ -229,7 +246,8 @@ sh_format_detect(const char* name, const char* data, size_t len)
 	while(i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n'
 		|| data[i] == '\r'))
 		i++;
-	if(i < n && (data[i] == '{' || data[i] == '[')) {
+	if(i < n && (data[i] == '{' || (data[i] == '[' && !detect_adblock_header(
+		data + i, n - i)))) {
 		if(json_has(data + i, n - i, "\"feed\"", NULL)
 			&& !json_has(data + i, n - i, "\"type\"", "\"bundle\""))
 			return SH_FORMAT_NATIVE;

@@ -236,12 +236,16 @@ int sh_fb_count(struct sh_fb* fb, unsigned line, unsigned column);
  * @param column: its column.
  * @param allow: 1 for an allow entry (messages).
  * @param sev: severity of a refusal.
+ * The name is read with sh_name_from_feed: Unicode names become their
+ * A-labels, ambiguous escapes are refused, its warnings are reported.
  * @param wire: destination of SH_NAME_MAX bytes.
+ * @param unicode: if not NULL, set to the malloced U-label form (or
+ *	NULL; a previous value is freed); the caller owns it.
  * @return the wire length, or 0 if refused (reported).
  */
 size_t sh_fb_name(struct sh_fb* fb, const char* text, size_t len,
 	unsigned line, unsigned column, int allow, enum sh_severity sev,
-	uint8_t wire[SH_NAME_MAX]);
+	uint8_t wire[SH_NAME_MAX], char** unicode);
 
 /**
  * Store an indicator whose name is already parsed.  An indicator that
@@ -249,7 +253,8 @@ size_t sh_fb_name(struct sh_fb* fb, const char* text, size_t len,
  * feed->num_expired.
  * @param fb: the builder.
  * @param ind: the indicator (line, column, flags, action, metadata);
- *	ownership of its comment, tags and addr passes to the builder,
+ *	ownership of its comment, tags, addr and unicode passes to the
+ *	builder,
  *	also on failure; src must come from sh_fb_source.
  * @param wire: the canonical wire name.
  * @param len: its length.
@@ -299,6 +304,15 @@ int sh_fb_id_valid(const char* id);
  *	left or out of memory.
  */
 char* sh_fb_id_from(const char* text, size_t len);
+
+/**
+ * Set the feed id from the file's base name without its extension
+ * (sh_fb_id_from), with a mapping note, for files that give no id.
+ * @param fb: the builder.
+ * @param why: why, for the note: "the bundle has no 'id'".
+ * @return 1 on success, 0 when the name makes no id (reported).
+ */
+int sh_fb_id_from_file(struct sh_fb* fb, const char* why);
 
 /**
  * Whether a reference is an http:// or https:// URL without spaces.

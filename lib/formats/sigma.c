@@ -330,6 +330,39 @@ sc_primary(struct sigma_parse* P, struct sc_term* t)
 }
 
 /**
+ * Parse the next primary into a fresh term.
+ * @param P: the parser.
+ * @param p: the term, cleared and filled.
+ * @param at: set to where the primary starts.
+ * @return 1 on success, 0 after an error (reported).
+ */
+static int
+sc_take(struct sigma_parse* P, struct sc_term* p, size_t* at)
+{
+	*at = P->tok_at;
+	memset(p, 0, sizeof(*p));
+	sc_primary(P, p);
+	return !P->err;
+}
+
+/**
+ * Refuse "all of" several selections: no single name matches them all.
+ * @param P: the parser.
+ * @param p: the primary just parsed.
+ * @param at: where it starts.
+ * @return 1 if it is fine, 0 if refused (reported).
+ */
+static int
+sc_check_all(struct sigma_parse* P, const struct sc_term* p, size_t at)
+{
+	if(!p->all || p->n <= 1)
+		return 1;
+	sc_error_at(P, at, "'all of' several selections asks for all of them "
+		"at once, which no single name does");
+	return 0;
+}
+
+/**
  * Parse an AND of primaries and fold it into one term: positive terms
  * with host fields stay, positive terms without host fields only
  * narrow the rule, negated terms become allow entries.
@@ -346,18 +379,13 @@ sc_and(struct sigma_parse* P, struct sc_term* t, struct sigma_cond* C)
 
 	for(;;) {
 		struct sc_term p;
-		size_t i, at = P->tok_at;
-		memset(&p, 0, sizeof(p));
-		sc_primary(P, &p);
-		if(P->err)
+		size_t i, at;
+		if(!sc_take(P, &p, &at))
 			return;
 		if(p.negated) {
 			for(i = 0; i < p.n && C->nneg < SIGMA_MAX_IDENTS; i++)
 				C->neg[C->nneg++] = p.id[i];
-		} else if(p.all && p.n > 1) {
-			sc_error_at(P, at, "'all of' several selections asks "
-				"for all of them at once, which no single name "
-				"does");
+		} else if(!sc_check_all(P, &p, at)) {
 			return;
 		} else {
 			int host = 0;
@@ -395,21 +423,15 @@ sc_or(struct sigma_parse* P, struct sc_term* t)
 {
 	for(;;) {
 		struct sc_term p;
-		size_t i, at = P->tok_at;
-		memset(&p, 0, sizeof(p));
-		sc_primary(P, &p);
-		if(P->err)
+		size_t i, at;
+		if(!sc_take(P, &p, &at))
 			return;
 		if(p.negated) {
 			sc_error_at(P, at, "'not' inside 'or' or parentheses");
 			return;
 		}
-		if(p.all && p.n > 1) {
-			sc_error_at(P, at, "'all of' several selections asks "
-				"for all of them at once, which no single name "
-				"does");
+		if(!sc_check_all(P, &p, at))
 			return;
-		}
 		for(i = 0; i < p.n && t->n < SIGMA_MAX_IDENTS; i++)
 			t->id[t->n++] = p.id[i];
 		if(sc_is(P, "and")) {
@@ -824,38 +846,56 @@ sigma_level(const char* level)
 }
 
 /**
- * Join the false positives into one comment.
+ * Append a false positive to the comment, within the scalar limit.
+ * @param c: the comment buffer, NUL terminated.
+ * @param max: its size.
+ * @param fp: the text to add.
+ */
+static void
+sigma_fp_add(char* c, size_t max, const char* fp)
+{
+	size_t n = strlen(c), k = strlen(fp);
+
+	if(fp[0] == 0)
+		return;
+	if(c[17] && n + 2 < max) {
+		memcpy(c + n, "; ", 3);
+		n += 2;
+	}
+	if(n + k >= max) {
+		k = max - n - 1;
+		while(k > 0 && ((unsigned char)fp[k] & 0xc0) == 0x80)
+			k--;
+	}
+	memcpy(c + n, fp, k);
+	c[n + k] = 0;
+}
+
+/**
+ * Join the false positives into one comment, no longer than the
+ * scalar limit (so a conversion loads again).
  * @param fp: the falsepositives node (a string or a list).
- * @return malloced comment, or NULL.
+ * @param max: the scalar limit.
+ * @return malloced comment, or NULL when there are none.
  */
 static char*
-sigma_falsepositives(const struct sh_ynode* fp)
+sigma_falsepositives(const struct sh_ynode* fp, size_t max)
 {
-	size_t i, len = 0;
+	size_t i;
 	char* c;
 
-	if(!fp)
-		return NULL;
-	if(fp->kind == SH_YAML_SCALAR) {
-		if(sh_ytree_is_null(fp))
-			return NULL;
-		len = strlen(fp->text) + 24;
-		if((c = malloc(len)))
-			snprintf(c, len, "false positives: %s", fp->text);
-		return c;
-	}
-	for(i = 0; i < fp->n; i++)
-		if(fp->kids[i]->kind == SH_YAML_SCALAR)
-			len += strlen(fp->kids[i]->text) + 2;
-	if(len == 0 || !(c = malloc(len + 24)))
+	if(!fp || max < 32 || !(c = malloc(max)))
 		return NULL;
 	strcpy(c, "false positives: ");
-	for(i = 0; i < fp->n; i++)
-		if(fp->kids[i]->kind == SH_YAML_SCALAR) {
-			if(c[17])
-				strcat(c, "; ");
-			strcat(c, fp->kids[i]->text);
-		}
+	if(fp->kind == SH_YAML_SCALAR && !sh_ytree_is_null(fp))
+		sigma_fp_add(c, max, fp->text);
+	for(i = 0; fp->kind == SH_YAML_SEQ && i < fp->n; i++)
+		if(fp->kids[i]->kind == SH_YAML_SCALAR)
+			sigma_fp_add(c, max, fp->kids[i]->text);
+	if(c[17] == 0) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -874,12 +914,14 @@ sigma_strv(const struct sh_ynode* n, char*** out, int urls)
 	if(!n)
 		return 1;
 	if(n->kind == SH_YAML_SCALAR)
-		return sh_ytree_is_null(n) || (urls && !sh_fb_url_valid(n->text))
+		return sh_ytree_is_null(n) || n->text[0] == 0 || (urls
+			&& !sh_fb_url_valid(n->text))
 			|| sh_fb_strv_add(out, n->text);
 	for(i = 0; n->kind == SH_YAML_SEQ && i < n->n; i++) {
 		const struct sh_ynode* k = n->kids[i];
 		if(k->kind != SH_YAML_SCALAR || sh_ytree_is_null(k)
-			|| (urls && !sh_fb_url_valid(k->text)))
+			|| k->text[0] == 0 || (urls
+			&& !sh_fb_url_valid(k->text)))
 			continue;
 		if(!sh_fb_strv_add(out, k->text))
 			return 0;
@@ -942,7 +984,7 @@ sigma_rule_meta(struct sigma* S)
 			"names are taken all the same", title ? title : "?",
 			st->text);
 	S->comment = sigma_falsepositives(sh_ytree_get(S->doc,
-		"falsepositives"));
+		"falsepositives"), S->fb->lim.max_scalar_bytes);
 	if(!sigma_strv(sh_ytree_get(S->doc, "tags"), &S->tags, 0)
 		|| !sigma_feed_meta(S) || ((id || title)
 		&& !(S->src = sh_fb_source(S->fb, id, title)))) {
@@ -1044,31 +1086,6 @@ sigma_rule(struct sigma* S)
 			"taken", title ? title : "?");
 }
 
-/**
- * A feed id from the file name, for rules without an id.
- * @param fb: the builder.
- * @return 1 on success, 0 when nothing usable is left (reported).
- */
-static int
-sigma_id_from_file(struct sh_fb* fb)
-{
-	const char* b = strrchr(fb->file, '/');
-	const char* dot;
-
-	b = b ? b + 1 : fb->file;
-	dot = strrchr(b, '.');
-	fb->feed->id = sh_fb_id_from(b, dot && dot != b ? (size_t)(dot - b) :
-		strlen(b));
-	if(!fb->feed->id) {
-		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "no rule gives an 'id' "
-			"and the file name makes no feed id");
-		return 0;
-	}
-	sh_fb_map(fb, 0, 0, "no rule gives an 'id': feed id '%s' from the "
-		"file name", fb->feed->id);
-	return 1;
-}
-
 int
 sh_read_sigma(struct sh_fb* fb, const char* data, size_t len)
 {
@@ -1099,7 +1116,8 @@ sh_read_sigma(struct sh_fb* fb, const char* data, size_t len)
 	if(sh_yaml_fatal(&y))
 		fb->fatal = 1;
 	sh_yaml_close(&y);
-	if(ok && !fb->fatal && !fb->feed->id && !sigma_id_from_file(fb))
+	if(ok && !fb->fatal && !fb->feed->id && !sh_fb_id_from_file(fb,
+		"no rule gives an 'id'"))
 		ok = 0;
 	return ok;
 }

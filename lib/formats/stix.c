@@ -254,6 +254,30 @@ struct stix_walk {
 };
 
 /**
+ * Skip an optional NOT, then expect a word (an object path or an
+ * operator).
+ * @param W: the walk.
+ * @param neg: set to 1 when a NOT was skipped.
+ * @param out: the word, STIX_TOKEN_MAX bytes.
+ * @return 1 if a word was read (the walk is after it), 0 if not (bad).
+ */
+static int
+stix_word(struct stix_walk* W, int* neg, char* out)
+{
+	if(W->t.kind == 'w' && strcmp(W->t.text, "NOT") == 0) {
+		*neg = 1;
+		stix_next(W->p, &W->i, &W->t);
+	}
+	if(W->t.kind != 'w') {
+		W->bad = 1;
+		return 0;
+	}
+	snprintf(out, STIX_TOKEN_MAX, "%s", W->t.text);
+	stix_next(W->p, &W->i, &W->t);
+	return 1;
+}
+
+/**
  * Walk one comparison: [NOT] path op value.
  * @param S: the reader.
  * @param W: the walk, at the path.
@@ -267,26 +291,8 @@ stix_comparison(struct stix* S, struct stix_walk* W,
 	int neg = 0, dom, url;
 	enum stix_kind k;
 
-	if(W->t.kind == 'w' && strcmp(W->t.text, "NOT") == 0) {
-		neg = 1;
-		stix_next(W->p, &W->i, &W->t);
-	}
-	if(W->t.kind != 'w') {
-		W->bad = 1;
+	if(!stix_word(W, &neg, path) || !stix_word(W, &neg, op))
 		return;
-	}
-	snprintf(path, sizeof(path), "%s", W->t.text);
-	stix_next(W->p, &W->i, &W->t);
-	if(W->t.kind == 'w' && strcmp(W->t.text, "NOT") == 0) {
-		neg = 1;
-		stix_next(W->p, &W->i, &W->t);
-	}
-	if(W->t.kind != 'w') {
-		W->bad = 1;
-		return;
-	}
-	snprintf(op, sizeof(op), "%s", W->t.text);
-	stix_next(W->p, &W->i, &W->t);
 	dom = strcmp(path, "domain-name:value") == 0;
 	url = strcmp(path, "url:value") == 0;
 	if(strcmp(op, "IN") == 0) {
@@ -402,7 +408,7 @@ stix_tags(const struct sh_ynode* o, const char* key, char*** tags)
 	size_t i;
 
 	for(i = 0; v && v->kind == SH_YAML_SEQ && i < v->n; i++)
-		if(v->kids[i]->kind == SH_YAML_SCALAR
+		if(v->kids[i]->kind == SH_YAML_SCALAR && v->kids[i]->text[0]
 			&& !sh_fb_strv_add(tags, v->kids[i]->text))
 			return 0;
 	return 1;
@@ -671,35 +677,6 @@ stix_top(struct stix* S, struct sh_yaml* y, struct sh_ynode** top)
 	return !sh_yaml_fatal(y);
 }
 
-/**
- * The feed id: the bundle's id, else the file name.
- * @param S: the reader.
- * @param top: the bundle's top level.
- * @return 1 on success, 0 on an error (reported).
- */
-static int
-stix_feed_id(struct stix* S, const struct sh_ynode* top)
-{
-	const char* id = sh_ytree_str(top, "id");
-	const char* b = strrchr(S->fb->file, '/');
-	const char* dot;
-
-	if(id && (S->fb->feed->id = sh_fb_id_from(id, strlen(id))))
-		return 1;
-	b = b ? b + 1 : S->fb->file;
-	dot = strrchr(b, '.');
-	S->fb->feed->id = sh_fb_id_from(b, dot && dot != b ?
-		(size_t)(dot - b) : strlen(b));
-	if(!S->fb->feed->id) {
-		sh_fb_report(S->fb, SH_SEV_ERROR, 0, 0, "the bundle has no "
-			"'id' and the file name makes no feed id");
-		return 0;
-	}
-	sh_fb_map(S->fb, 0, 0, "the bundle has no 'id': feed id '%s' from "
-		"the file name", S->fb->feed->id);
-	return 1;
-}
-
 int
 sh_read_stix(struct sh_fb* fb, const char* data, size_t len)
 {
@@ -728,7 +705,9 @@ sh_read_stix(struct sh_fb* fb, const char* data, size_t len)
 			"\"bundle\"");
 		goto done;
 	}
-	if(!stix_feed_id(&S, top))
+	if(!(fb->feed->id = sh_ytree_str(top, "id") ? sh_fb_id_from(
+		sh_ytree_str(top, "id"), strlen(sh_ytree_str(top, "id"))) :
+		NULL) && !sh_fb_id_from_file(fb, "the bundle has no 'id'"))
 		goto done;
 	if(!fb->feed->description) {
 		char d[160];

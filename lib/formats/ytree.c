@@ -224,8 +224,8 @@ sh_ytree_str(const struct sh_ynode* map, const char* key)
 {
 	const struct sh_ynode* v = sh_ytree_get(map, key);
 
-	return (v && v->kind == SH_YAML_SCALAR && !sh_ytree_is_null(v)) ?
-		v->text : NULL;
+	return (v && v->kind == SH_YAML_SCALAR && !sh_ytree_is_null(v)
+		&& v->text[0] != 0) ? v->text : NULL;
 }
 
 int

@@ -68,7 +68,8 @@ const struct sh_ynode* sh_ytree_get(const struct sh_ynode* map,
  * A scalar value of a mapping node by key.
  * @param map: the mapping.
  * @param key: the key.
- * @return its text, or NULL when missing or not a scalar.
+ * @return its text, or NULL when missing, not a scalar, null or empty
+ *	(also when it starts with a NUL byte).
  */
 const char* sh_ytree_str(const struct sh_ynode* map, const char* key);
 

@@ -19,7 +19,16 @@
  *    original, mixed case name too), and sh_name_equal is reflexive and
  *    ignores case;
  *  - sh_name_to_text never writes past a too small buffer and fails
- *    exactly when the buffer cannot hold the text and its NUL.
+ *    exactly when the buffer cannot hold the text and its NUL;
+ *  - the input as a name written in a feed (sh_name_from_feed): an
+ *    ASCII name is accepted exactly when the reference parser accepts
+ *    it and every escape is one of \. \\ \" \DDD, with the same wire
+ *    bytes; a name with non-ASCII bytes, when accepted, gives a
+ *    canonical name of ASCII bytes only (A-labels, never raw UTF-8);
+ *    its Unicode form, when there is one, is valid UTF-8 and converts
+ *    back to the same wire name; and every accepted name, printed
+ *    with sh_name_to_text (what the log shows), is accepted again as
+ *    the same wire name (a logged name pasted into a feed).
  * Any violation calls abort() after a message on stderr.
  */
 #include "sinkhole.h"
@@ -307,6 +316,112 @@ fuzz_wire(const uint8_t* data, size_t size)
 }
 
 /**
+ * Whether every backslash escape of a text is one the feed parser
+ * takes: \. \\ \" or a digit (\DDD, checked by the reference parser).
+ * @param text: NUL terminated text.
+ * @return 1 if so.
+ */
+static int
+feed_escapes_ok(const char* text)
+{
+	const char* p;
+	for(p = text; *p; p++) {
+		if(*p != '\\')
+			continue;
+		p++;
+		if(*p == 0)
+			return 1;
+		if(!(*p == '.' || *p == '\\' || *p == '"' ||
+			(*p >= '0' && *p <= '9')))
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * Whether a string holds a byte outside ASCII.
+ * @param s: NUL terminated string.
+ * @return 1 if it does.
+ */
+static int
+has_8bit(const char* s)
+{
+	for(; *s; s++)
+		if((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+/**
+ * Parse a feed name again and require the same wire bytes.
+ * @param text: the text to parse.
+ * @param wire: the expected wire name.
+ * @param len: its length.
+ * @param what: the property, for the message.
+ */
+static void
+feed_again(const char* text, const uint8_t* wire, size_t len,
+	const char* what)
+{
+	struct sh_feed_name fn;
+	if(!sh_name_from_feed(text, &fn)) {
+		fprintf(stderr, "fuzz_name: '%s' refused: %s\n", text,
+			fn.error);
+		fail(what);
+	}
+	if(fn.len != len || memcmp(fn.wire, wire, len) != 0)
+		fail(what);
+	free(fn.unicode);
+}
+
+/**
+ * The feed side: sh_name_from_feed against the rules of its
+ * documentation.
+ * @param text: NUL terminated fuzz input.
+ */
+static void
+fuzz_feed(const char* text)
+{
+	struct sh_feed_name fn;
+	uint8_t ref[SH_NAME_MAX];
+	char back[SH_NAME_TEXT_MAX];
+	size_t i, rlen;
+	int ok = sh_name_from_feed(text, &fn);
+
+	if(!ok) {
+		if(fn.error[0] == 0 || fn.unicode)
+			fail("from_feed refused without an error, or left "
+				"memory to free");
+	} else if(fn.error[0] != 0)
+		fail("from_feed accepted with an error text");
+	if(!has_8bit(text)) {
+		rlen = ref_from_text(text, ref);
+		if(ok != (rlen != 0 && feed_escapes_ok(text)))
+			fail("from_feed on an ASCII name disagrees with the "
+				"reference parser and the escape rules");
+		if(ok && (fn.len != rlen || memcmp(fn.wire, ref, rlen) != 0))
+			fail("from_feed gives other wire than the reference");
+	}
+	if(!ok)
+		return;
+	if(fn.len == 0 || fn.len > SH_NAME_MAX || fn.wire[fn.len - 1] != 0
+		|| !is_lower(fn.wire, fn.len))
+		fail("from_feed output is not a canonical wire name");
+	if(has_8bit(text))
+		for(i = 0; i < fn.len; i++)
+			if(fn.wire[i] >= 0x80)
+				fail("a Unicode name kept raw bytes above 127");
+	if(fn.unicode)
+		feed_again(fn.unicode, fn.wire, fn.len, "the Unicode form "
+			"does not convert back to the same name");
+	if(sh_name_to_text(fn.wire, back, sizeof(back)) == 0)
+		fail("to_text failed on a feed name");
+	feed_again(back, fn.wire, fn.len, "a logged feed name does not "
+		"parse back to the same name");
+	free(fn.unicode);
+}
+
+/**
  * libFuzzer entry point.
  * @param data: the input.
  * @param size: its length.
@@ -317,6 +432,13 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
+	char* text = malloc(size + 1);
+	if(text) {
+		memcpy(text, data, size);
+		text[size] = 0;
+		fuzz_feed(text);
+		free(text);
+	}
 	fuzz_text(data, size);
 	fuzz_wire(data, size);
 	return 0;

@@ -250,8 +250,9 @@ c2_domains() {
 }
 
 # Start an NSD instance: start_nsd NAME ZONE:FILE...  FILE is in
-# tests/integration/zones.  Sets NSD_PORT_<NAME>; its zones become
-# stub-zones of the Unbound started later.
+# tests/integration/zones, or an absolute path.  Sets NSD_PORT_<NAME>;
+# its zones become stub-zones of the Unbound started later.
+# NSD_ZONE_EXTRA: more lines for every zone: clause (e.g. provide-xfr).
 start_nsd() {
 	local name=$1 port conf spec zone file
 	shift
@@ -287,8 +288,12 @@ EOF
 	for spec in "$@"; do
 		zone=${spec%%:*}
 		file=${spec#*:}
-		[ -f "$ZONES_DIR/$file" ] || die "zone file $ZONES_DIR/$file missing"
+		case $file in
+		/*) [ -f "$file" ] || die "zone file $file missing" ;;
+		*) [ -f "$ZONES_DIR/$file" ] || die "zone file $ZONES_DIR/$file missing" ;;
+		esac
 		printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "$zone" "$file" >>"$conf"
+		[ -n "${NSD_ZONE_EXTRA:-}" ] && printf '\t%s\n' "$NSD_ZONE_EXTRA" >>"$conf"
 		STUBS+=("$zone $port")
 	done
 	printf -v "NSD_PORT_$name" '%s' "$port"

@@ -73,35 +73,24 @@ host_log(const char* level, const char* fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-/** Unbound's log_err, as the module imports it. */
-HOST_EXPORT void
-log_err(const char* fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	host_log("error", fmt, ap);
-	va_end(ap);
-}
-
-/** Unbound's log_warn, as the module imports it. */
-HOST_EXPORT void
-log_warn(const char* fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	host_log("warning", fmt, ap);
-	va_end(ap);
-}
-
-/** Unbound's log_info, as the module imports it. */
-HOST_EXPORT void
-log_info(const char* fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	host_log("info", fmt, ap);
-	va_end(ap);
-}
+/**
+ * Define one of Unbound's printf-style log functions the module imports.
+ * @param name: the function (log_err, log_warn, log_info).
+ * @param level: its prefix in the test's log.
+ */
+#define HOST_LOG_FN(name, level) \
+	HOST_EXPORT void name(const char* fmt, ...); \
+	HOST_EXPORT void \
+	name(const char* fmt, ...) \
+	{ \
+		va_list ap; \
+		va_start(ap, fmt); \
+		host_log(level, fmt, ap); \
+		va_end(ap); \
+	}
+HOST_LOG_FN(log_err, "error")
+HOST_LOG_FN(log_warn, "warning")
+HOST_LOG_FN(log_info, "info")
 
 /** Unbound's verbose: printed at any level (the test's log). */
 HOST_EXPORT void

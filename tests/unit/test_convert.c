@@ -6,7 +6,8 @@
 
 /**
  * \file
- * Every sample, in every format, loaded, written as native YAML and
+ * Every sample, in every format (native, Sigma, STIX, RPZ, list),
+ * loaded, written as native YAML and
  * loaded again gives the same feed (feedsame.h): names, flags, actions,
  * times, confidences, tags, comments, own addresses, rules, and the
  * feed's id, description, version, references and defaults.  Samples
@@ -55,6 +56,30 @@ static const char* const samples[][2] = {
 	  "\"valid_until\": \"2031-01-01T00:00:00.5Z\", "
 	  "\"external_references\": [{\"url\": \"https://example.org/x\"}]},"
 	  "{\"type\": \"domain-name\", \"value\": \"c.example\"}]}" },
+	{ "empty.yml",
+	  "title: ''\nid: e-1\ndescription: ''\ntags: ['', t]\n"
+	  "falsepositives: ['', \"\\0x\"]\nlogsource: {category: dns}\n"
+	  "detection:\n  s: {query: a.example}\n  condition: s\n" },
+	{ "empty.json",
+	  "{\"type\": \"bundle\", \"id\": \"bundle--e\", \"objects\": ["
+	  "{\"type\": \"indicator\", \"name\": \"\", \"description\": "
+	  "\"\\u0000\", \"labels\": [\"\"], \"pattern\": "
+	  "\"[domain-name:value = 'a.example']\"}]}" },
+	{ "rpz.example.rpz",
+	  "$ORIGIN rpz.example.\n$TTL 300\n"
+	  "@ SOA ns.rpz.example. h.rpz.example. 2024050101 3600 600 86400 "
+	  "300\n  NS localhost.\n"
+	  "nx.example CNAME .\n*.nx.example CNAME .\n"
+	  "both.example CNAME .\n*.both.example CNAME *.\n"
+	  "ok.nx.example CNAME rpz-passthru.\ndrop.example CNAME rpz-drop.\n"
+	  "local.example A 192.0.2.53\nlocal.example AAAA 2001:db8::53\n"
+	  "v6.example AAAA 2001:db8::54\ntxt.example TXT \"x\"\n"
+	  "garden.example CNAME walled.garden.example.\n"
+	  "a\\.b.example CNAME .\nxn--bcher-kva.example CNAME .\n" },
+	{ "blocklist.hosts",
+	  "# Title: a \"quoted\" list \\ é\n# Version: 2024.05\n"
+	  "127.0.0.1 localhost\n0.0.0.0 a.example b.example\n"
+	  "||c.example^\n@@||ok.c.example^\nd.example\nbücher.example\n" },
 	{ NULL, NULL }
 };
 

@@ -266,6 +266,47 @@ test_full_line(void** state)
 	assert_json_line(buf, n);
 }
 
+/**
+ * An internationalised indicator: rule.name and registered_domain keep
+ * the A-label form that matched, threat.indicator.name (the display
+ * name) is the U-label form.
+ */
+static void
+test_idn_indicator(void** state)
+{
+	const uint8_t q[] = "\3www\015xn--bcher-kva\7example";
+	struct sh_event ev;
+	char buf[4096];
+	size_t n;
+	(void)state;
+	make_event(&ev);
+	memcpy(qname, q, sizeof(q));
+	assert_true(sh_name_from_text("xn--bcher-kva.example", indname, NULL));
+	ev.indicator_unicode = "bücher.example";
+	n = sh_event_format(&ev, "resolver-01", buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_json_line(buf, n);
+	assert_non_null(strstr(buf, "\"question\":{\"name\":"
+		"\"www.xn--bcher-kva.example\""));
+	assert_non_null(strstr(buf, "\"registered_domain\":"
+		"\"xn--bcher-kva.example\""));
+	assert_non_null(strstr(buf, "\"rule\":{\"name\":"
+		"\"xn--bcher-kva.example\""));
+	/* kept printable ASCII with \u escapes (assert_json_line) */
+	assert_non_null(strstr(buf, "\"threat\":{\"indicator\":{\"type\":"
+		"\"domain-name\",\"name\":\"b\\u00fccher.example\""));
+	/* above the BMP: a surrogate pair */
+	ev.indicator_unicode = "\xf0\x9f\x92\xa9.example";
+	n = sh_event_format(&ev, "resolver-01", buf, sizeof(buf));
+	assert_json_line(buf, n);
+	assert_non_null(strstr(buf, "\"name\":\"\\ud83d\\udca9.example\""));
+	/* without a Unicode form both are the A-label */
+	ev.indicator_unicode = NULL;
+	n = sh_event_format(&ev, "resolver-01", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\"domain-name\",\"name\":"
+		"\"xn--bcher-kva.example\""));
+}
+
 /** Buffers too small give 0, never a truncated line. */
 static void
 test_too_small(void** state)
@@ -485,6 +526,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_line),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_idn_indicator),
 		cmocka_unit_test(test_hostile_qname),
 		cmocka_unit_test(test_ipv6_and_transports),
 		cmocka_unit_test(test_internal),

@@ -386,6 +386,72 @@ test_bad_names(void** state)
 		"invalid domain name", "255");
 }
 
+/**
+ * Unicode names are blocked as the A-labels clients ask for, keep
+ * their U-label form for the log, and what does not convert is refused
+ * with its position.  Ambiguous escapes are refused too.
+ */
+static void
+test_idn_names(void** state)
+{
+	char t[SH_NAME_TEXT_MAX];
+	struct sh_feed* f;
+
+	(void)state;
+	f = parse("feed: {id: a}\n"
+		"indicators:\n"
+		"  - bücher.example\n"
+		"  - domain: \"MÜNCHEN.example\"\n"
+		"  - xn--fiqs8s.example\n"
+		"  - faß.example\n"
+		"allow:\n"
+		"  - www.bücher.example\n");
+	assert_non_null(f);
+	assert_int_equal(f->num_ind, 5);
+	assert_string_equal(ind_text(&f->ind[0], t), "xn--bcher-kva.example");
+	assert_string_equal(f->ind[0].unicode, "bücher.example");
+	assert_string_equal(ind_text(&f->ind[1], t),
+		"xn--mnchen-3ya.example");
+	assert_string_equal(f->ind[1].unicode, "münchen.example");
+	assert_string_equal(ind_text(&f->ind[2], t), "xn--fiqs8s.example");
+	assert_string_equal(f->ind[2].unicode, "中国.example");
+	assert_string_equal(ind_text(&f->ind[3], t), "xn--fa-hia.example");
+	assert_string_equal(ind_text(&f->ind[4], t),
+		"www.xn--bcher-kva.example");
+	assert_int_equal(f->ind[4].flags, SH_IND_ALLOW);
+	/* the deviation character is named, with its position */
+	expect_diag(SH_SEV_WARNING, 6, 5, "'faß.example'", "'fass.example'");
+	assert_int_equal(count_sev(SH_SEV_WARNING), 1);
+	sh_feed_unref(f);
+	/* a Unicode name and its A-label are the same indicator */
+	refused("feed: {id: a}\nindicators:\n  - bücher.example\n"
+		"  - xn--bcher-kva.example\n", 4, 5,
+		"duplicate indicator 'xn--bcher-kva.example'", "line 3");
+	/* refusals, each at its name */
+	refused("feed: {id: a}\nindicators:\n  - ok.example\n"
+		"  - \"\xf0\x9f\x92\xa9.example\"\n", 4, 5,
+		"not a valid internationalised name", "xn--ls8h.example");
+	refused("feed: {id: a}\nindicators:\n  - domain: ab--ü.example\n",
+		3, 13, "invalid domain name 'ab--ü.example'", "IDNA2008");
+	refused("feed: {id: a}\nallow:\n  - bü\\cher.example\n", 3, 5,
+		"cannot also hold backslash escapes", NULL);
+	/* "back\slash" was silently loaded as "backslash" */
+	refused("feed: {id: a}\nindicators:\n  - back\\slash.example\n", 3, 5,
+		"invalid domain name 'back\\slash.example'",
+		"ambiguous escape '\\s'");
+	refused("feed: {id: a}\nindicators:\n  - \"a\\\\-b.example\"\n", 3, 5,
+		"ambiguous escape '\\-'", NULL);
+	/* the escapes our log writes are taken; raw bytes warn */
+	f = parse("feed: {id: a}\nindicators:\n  - 'a\\.b\\\\c.example'\n"
+		"  - b\\195\\188cher.example\n");
+	assert_non_null(f);
+	assert_int_equal(f->ind[0].namelen, 1 + 5 + 1 + 7 + 1);
+	assert_memory_equal(f->ind[0].name, "\5a.b\\c\7example", 15);
+	assert_null(f->ind[0].unicode);
+	expect_diag(SH_SEV_WARNING, 4, 5, "raw bytes", "xn-- form");
+	sh_feed_unref(f);
+}
+
 /** Duplicates within a list and between the lists. */
 static void
 test_duplicates(void** state)
@@ -733,6 +799,7 @@ main(void)
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_idn_names),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_dates),

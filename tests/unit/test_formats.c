@@ -8,8 +8,8 @@
 /**
  * \file
  * What every format shares: the detector (by content, the extension as
- * a hint), the feed-file rule of the directory loaders, the readers not
- * written yet refusing clearly, the builder's name rules with positions,
+ * a hint), the feed-file rule of the directory loaders, a file reaching
+ * its format's reader, the builder's name rules with positions,
  * the native keys 'addresses' and 'rule' (what convert writes), the
  * answer policy honouring an indicator's own addresses, and the rule of
  * a converted indicator reaching the log as rule.uuid and
@@ -214,15 +214,14 @@ test_event_rule(void** state)
 	sh_feed_unref(f);
 }
 
-/** A format whose reader is not written yet is refused, clearly, and
- * the mapping note names the format (replace when rpz.c and list.c
- * land). */
+/** A file in another format goes to its reader, whose errors carry
+ * their position, and the first mapping note names the format. */
 static void
 test_not_yet(void** state)
 {
 	(void)state;
-	ft_refused("z.rpz", "$TTL 300\nevil.example CNAME .\n", 0, 0,
-		"not supported yet");
+	ft_refused("z.rpz", "$TTL 300\nevil.example CNAME .\n", 2, 1,
+		"an RPZ zone starts with its SOA record");
 	assert_true(ft_has(SH_SEV_NOTE, 0, 0, "read as format 'rpz'"));
 	assert_true(ft_diags[0].mapping);
 }

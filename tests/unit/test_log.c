@@ -21,6 +21,8 @@
 #include <string.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "internal.h"
@@ -468,6 +470,110 @@ test_write_fails(void** state)
 	sh_log_close(log);
 }
 
+/** Messages the writer sent to its diagnostic callback. */
+static int warn_calls;
+/** The last of them. */
+static char warn_text[512];
+
+/**
+ * sh_diag_fn of the writer: keeps the last message.
+ * @param arg: unused.
+ * @param m: the diagnostic.
+ */
+static void
+warn_cb(void* arg, const struct sh_diag_msg* m)
+{
+	(void)arg;
+	__atomic_fetch_add(&warn_calls, 1, __ATOMIC_SEQ_CST);
+	snprintf(warn_text, sizeof(warn_text), "%s", m->text);
+}
+
+/**
+ * Wait until the writer dropped a number of lines (at most 5 s).
+ * @param log: the log.
+ * @param dropped: lines to wait for.
+ * @param st: set to the last counters read.
+ */
+static void
+wait_dropped(struct sh_log* log, uint64_t dropped, struct sh_log_stats* st)
+{
+	int i;
+	for(i = 0; i < 500; i++) {
+		sh_log_get_stats(log, st);
+		if(st->dropped >= dropped)
+			return;
+		usleep(10000);
+	}
+}
+
+/** The log's directory deleted while running: every event that cannot
+ * be written is counted, and the writer says it cannot write. */
+static void
+test_dir_deleted(void** state)
+{
+	struct sh_log* log;
+	struct sh_log_stats st;
+	(void)state;
+	warn_calls = 0;
+	log = sh_log_open(path, 65536, "r", warn_cb, NULL);
+	assert_non_null(log);
+	submit_lines(log, "kept", 0, 2);
+	wait_for(log, 2, 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	submit_lines(log, "lost", 0, 3);
+	wait_dropped(log, 3, &st);
+	assert_int_equal(st.written, 2);
+	assert_int_equal(st.dropped, 3);
+	assert_true(__atomic_load_n(&warn_calls, __ATOMIC_SEQ_CST) >= 1);
+	assert_non_null(strstr(warn_text, "cannot write the event log"));
+	sh_log_close(log);
+	assert_int_equal(mkdir(dir, 0700), 0); /* for the teardown */
+}
+
+/** After the disk was full, an events_dropped line follows once there
+ * is room again.  The "disk" is RLIMIT_FSIZE. */
+static void
+test_space_returns(void** state)
+{
+	struct sh_log* log;
+	struct sh_log_stats st;
+	struct rlimit old, lim;
+	struct stat sb;
+	char* text = NULL;
+	size_t len = 0;
+	int i;
+	(void)state;
+	log = sh_log_open(path, 65536, "r", NULL, NULL);
+	assert_non_null(log);
+	submit_lines(log, "before", 0, 2);
+	wait_for(log, 2, 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)sb.st_size; /* full: no byte more */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	submit_lines(log, "lost", 0, 3);
+	wait_dropped(log, 3, &st);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(st.dropped, 3);
+	/* room again: the next batch is followed by the drop report */
+	submit_lines(log, "after", 0, 1);
+	wait_for(log, 3, 0);
+	for(i = 0; i < 300; i++) {
+		free(text);
+		text = read_file(path, &len);
+		if(strstr(text, "\"action\":\"events_dropped\""))
+			break;
+		usleep(10000);
+	}
+	assert_non_null(strstr(text, "\"action\":\"events_dropped\""));
+	assert_non_null(strstr(text, "\"dropped_total\":3"));
+	free(text);
+	sh_log_close(log);
+}
+
 int
 main(void)
 {
@@ -488,6 +594,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_fails, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_dir_deleted, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_space_returns, setup,
 			teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <cmocka.h>
 #include "sinkhole.h"
@@ -237,6 +238,144 @@ test_equal(void** state)
 	assert_true(sh_name_equal((const uint8_t*)"", (const uint8_t*)""));
 }
 
+/**
+ * Parse a feed name; expect it accepted with this text, Unicode form
+ * and a warning containing a word (or none).
+ * @param text: the name as written.
+ * @param want: expected sh_name_to_text of the result.
+ * @param uni: expected Unicode form, or NULL for none.
+ * @param warn: word of the warning, or NULL for no warning.
+ */
+static void
+expect_feed(const char* text, const char* want, const char* uni,
+	const char* warn)
+{
+	struct sh_feed_name fn;
+	char got[SH_NAME_TEXT_MAX];
+
+	if(!sh_name_from_feed(text, &fn))
+		fail_msg("'%s' refused: %s", text, fn.error);
+	assert_int_equal(fn.error[0], 0);
+	assert_true(sh_name_to_text(fn.wire, got, sizeof(got)) > 0);
+	assert_string_equal(got, want);
+	if(uni) {
+		assert_non_null(fn.unicode);
+		assert_string_equal(fn.unicode, uni);
+	} else	assert_null(fn.unicode);
+	if(!warn)
+		assert_string_equal(fn.warning, "");
+	else if(!strstr(fn.warning, warn))
+		fail_msg("warning for '%s' is '%s', expected '%s' in it", text,
+			fn.warning, warn);
+	free(fn.unicode);
+}
+
+/**
+ * Expect a feed name to be refused with an error containing words.
+ * @param text: the name as written.
+ * @param w1: word of the error.
+ * @param w2: another word, or NULL.
+ */
+static void
+expect_feed_bad(const char* text, const char* w1, const char* w2)
+{
+	struct sh_feed_name fn;
+
+	assert_int_equal(sh_name_from_feed(text, &fn), 0);
+	assert_null(fn.unicode);
+	if(!strstr(fn.error, w1) || (w2 && !strstr(fn.error, w2)))
+		fail_msg("error for '%s' is '%s', expected '%s' '%s'", text,
+			fn.error, w1, w2 ? w2 : "");
+}
+
+/** Unicode names become the A-labels clients ask for. */
+static void
+test_feed_idn(void** state)
+{
+	(void)state;
+	expect_feed("bücher.example", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	/* UTS #46 mapping: case, the ideographic full stop, NFC */
+	expect_feed("BÜCHER.Example.", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	expect_feed("bücher\xe3\x80\x82" "example", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	expect_feed("bu\xcc\x88" "cher.example", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	expect_feed("*.bücher.example", "*.xn--bcher-kva.example",
+		"*.bücher.example", NULL);
+	expect_feed("_dmarc.例え.jp", "_dmarc.xn--r8jz45g.jp",
+		"_dmarc.例え.jp", NULL);
+	/* a deviation character: IDNA2008 form, and a warning naming the
+	 * IDNA2003 one */
+	expect_feed("faß.example", "xn--fa-hia.example", "faß.example",
+		"'fass.example'");
+	/* A-labels given as such: kept, decoded for the log */
+	expect_feed("xn--bcher-kva.example", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	expect_feed("XN--BCHER-KVA.example", "xn--bcher-kva.example",
+		"bücher.example", NULL);
+	expect_feed("xn--zzzzzz.example", "xn--zzzzzz.example", NULL,
+		"not a valid IDNA2008 A-label");
+	/* plain ASCII names have no Unicode form and no warning */
+	expect_feed("www.example.com", "www.example.com", NULL, NULL);
+	/* refused: what IDNA2008 does not allow, with a hint when older
+	 * processing gives an A-label */
+	expect_feed_bad("\xf0\x9f\x92\xa9.la", "IDNA2008", "'xn--ls8h.la'");
+	expect_feed_bad("ab--c.bücher.example", "IDNA2008", NULL);
+	expect_feed_bad("-x.bücher.example", "IDNA2008", NULL);
+	expect_feed_bad("bücher..example", "empty label", NULL);
+	/* invalid UTF-8 (a reader that does not check it) */
+	expect_feed_bad("b\xfc" "cher.example", "IDNA2008", NULL);
+	/* U+FF3C maps to a backslash */
+	expect_feed_bad("a\xef\xbc\xbc" "b.bücher.example", "backslash", NULL);
+	/* too long once converted */
+	{
+		char big[300];
+		memset(big, 0, sizeof(big));
+		strcpy(big, "ü");
+		memset(big + 2, 'a', 62);
+		strcat(big, ".example");
+		expect_feed_bad(big, "IDNA2008", NULL);
+	}
+}
+
+/** Escapes in feed names: only the ones our own log writes. */
+static void
+test_feed_escapes(void** state)
+{
+	(void)state;
+	expect_feed("a\\.b.example", "a\\.b.example", NULL, NULL);
+	expect_feed("a\\\\b.example", "a\\\\b.example", NULL, NULL);
+	expect_feed("a\\\"b.example", "a\\\"b.example", NULL, NULL);
+	expect_feed("a\\098c.example", "abc.example", NULL, NULL);
+	expect_feed("a\\000b.example", "a\\000b.example", NULL, NULL);
+	/* raw UTF-8 bytes given as \DDD stay raw, with a warning */
+	expect_feed("b\\195\\188cher.example", "b\\195\\188cher.example",
+		NULL, "xn-- form");
+	/* "back\slash" was silently "backslash" */
+	expect_feed_bad("back\\slash.example", "ambiguous escape '\\s'",
+		"character 5");
+	expect_feed_bad("a\\-b.example", "ambiguous escape '\\-'", NULL);
+	expect_feed_bad("a\\ b.example", "ambiguous escape", NULL);
+	expect_feed_bad("trailing\\", "lone backslash", NULL);
+	expect_feed_bad("a\\25.example", "three decimal digits", NULL);
+	expect_feed_bad("b\\ücher.example", "cannot also hold backslash",
+		NULL);
+	expect_feed_bad("", "empty", NULL);
+	/* what the log writes parses back to the same name */
+	{
+		const uint8_t w[] = "\5a.\\\"\377\7example";
+		char text[SH_NAME_TEXT_MAX];
+		struct sh_feed_name fn;
+		assert_true(sh_name_to_text(w, text, sizeof(text)) > 0);
+		assert_true(sh_name_from_feed(text, &fn));
+		assert_int_equal(fn.len, sizeof(w));
+		assert_memory_equal(fn.wire, w, sizeof(w));
+		free(fn.unicode);
+	}
+}
+
 /** RR type, class and rcode mnemonics. */
 static void
 test_mnemonics(void** state)
@@ -341,6 +480,8 @@ main(void)
 		cmocka_unit_test(test_to_text_hostile),
 		cmocka_unit_test(test_to_text_worst),
 		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_feed_idn),
+		cmocka_unit_test(test_feed_escapes),
 		cmocka_unit_test(test_mnemonics),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_diag_format),

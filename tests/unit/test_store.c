@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "sinkhole.h"
 
@@ -170,6 +171,36 @@ test_feed_files(void** state)
 	sh_store_free(st);
 }
 
+/**
+ * A file with several problems: every one goes to the diagnostics (the
+ * resolver's log, lint), and the error the status file and the
+ * reload_failed event carry says how many more there are (issue 9).
+ */
+static void
+test_several_errors(void** state)
+{
+	char dir[] = "/tmp/sh_storeXXXXXX";
+	struct sh_store* st = sh_store_new();
+	struct sh_scan_result res;
+	const struct sh_store_file* sf;
+	(void)state;
+	assert_non_null(st);
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a.yaml", "feed: &f\n  id: a\nindicators: &i\n"
+		"  - evil.example\nallow: &a\n  - ok.evil.example\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.failed, 1);
+	assert_int_equal(nerrors, 3);
+	sf = find_file(st, "a.yaml");
+	assert_non_null(sf);
+	assert_int_equal(sf->state, SH_FEED_FAILED);
+	assert_non_null(strstr(sf->error, "a.yaml:1:7: error: "));
+	assert_non_null(strstr(sf->error, "(and 2 more errors"));
+	sh_store_free(st);
+	remove_file(dir, "a.yaml");
+	rmdir(dir);
+}
+
 /** A broken new version keeps the last good feed; unchanged is not read. */
 static void
 test_last_good_kept(void** state)
@@ -202,10 +233,13 @@ test_last_good_kept(void** state)
 	assert_ptr_equal(sf->feed, good);
 	assert_non_null(sf->error);
 	assert_int_equal(good->num_ind, 1);
-	/* the broken version is not parsed again until it changes */
+	/* the broken version is not parsed again until it changes, and it
+	 * stays failed with its error (issue 9: it said "unchanged") */
 	scan(st, dir, NOW, &res);
 	assert_int_equal(nerrors, 0);
-	assert_int_equal(find_file(st, "a.yaml")->state, SH_FEED_UNCHANGED);
+	assert_int_equal(res.failed, 0);
+	assert_int_equal(find_file(st, "a.yaml")->state, SH_FEED_FAILED);
+	assert_non_null(find_file(st, "a.yaml")->error);
 	assert_ptr_equal(find_file(st, "a.yaml")->feed, good);
 	/* a good version replaces it */
 	write_file(dir, "a.yaml", "feed: {id: a}\nindicators: [c2.example, "
@@ -304,6 +338,152 @@ test_expiry_reload(void** state)
 	rmdir(dir);
 }
 
+/** A feed name that is no regular file is refused and reported. */
+static void
+test_not_regular(void** state)
+{
+	char dir[] = "/tmp/sh_storeXXXXXX", path[512];
+	struct sh_store* st = sh_store_new();
+	struct sh_scan_result res;
+	const struct sh_store_file* sf;
+	static const char* const bad[] = { "fifo.yaml", "zero.yaml",
+		"urandom.yaml", "dangling.yaml", NULL };
+	size_t i;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a.yaml", "feed: {id: a}\nindicators: [a.example]\n");
+	snprintf(path, sizeof(path), "%s/fifo.yaml", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/zero.yaml", dir);
+	assert_int_equal(symlink("/dev/zero", path), 0);
+	snprintf(path, sizeof(path), "%s/urandom.yaml", dir);
+	assert_int_equal(symlink("/dev/urandom", path), 0);
+	snprintf(path, sizeof(path), "%s/dangling.yaml", dir);
+	assert_int_equal(symlink("/nonexistent/x.yaml", path), 0);
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.loaded, 1);
+	assert_int_equal(res.failed, 4);
+	assert_int_equal(nerrors, 4);
+	for(i = 0; bad[i]; i++) {
+		sf = find_file(st, bad[i]);
+		assert_non_null(sf);
+		assert_int_equal(sf->state, SH_FEED_FAILED);
+		assert_true(sf->fresh);
+		assert_null(sf->feed);
+		assert_non_null(sf->error);
+		assert_non_null(strstr(sf->error, bad[i]));
+		assert_non_null(strstr(sf->error, i < 3 ? "not a regular file" :
+			"cannot open"));
+	}
+	/* the next scan still says failed, with the error, not anew */
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.failed, 0);
+	assert_int_equal(nerrors, 0);
+	for(i = 0; bad[i]; i++) {
+		sf = find_file(st, bad[i]);
+		assert_int_equal(sf->state, SH_FEED_FAILED);
+		assert_false(sf->fresh);
+		assert_non_null(sf->error);
+	}
+	assert_int_equal(find_file(st, "a.yaml")->state, SH_FEED_UNCHANGED);
+	sh_store_free(st);
+	remove_file(dir, "a.yaml");
+	for(i = 0; bad[i]; i++)
+		remove_file(dir, bad[i]);
+	rmdir(dir);
+}
+
+/** A failed file stays failed, with its error, until it changes. */
+static void
+test_failed_stays_failed(void** state)
+{
+	char dir[] = "/tmp/sh_storeXXXXXX";
+	struct sh_store* st = sh_store_new();
+	struct sh_scan_result res;
+	const struct sh_store_file* sf;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a.yaml", "feed: {id: a}\nindicators: [bad..name]\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.failed, 1);
+	assert_true(find_file(st, "a.yaml")->fresh);
+	scan(st, dir, NOW, &res);
+	sf = find_file(st, "a.yaml");
+	assert_int_equal(sf->state, SH_FEED_FAILED);
+	assert_false(sf->fresh);
+	assert_non_null(sf->error);
+	assert_non_null(strstr(sf->error, "a.yaml:2:"));
+	assert_int_equal(res.failed, 0);
+	sh_store_free(st);
+	remove_file(dir, "a.yaml");
+	rmdir(dir);
+}
+
+/** A feed id already used by a file earlier in name order is refused:
+ * failed with the reason, the file's last good version kept. */
+static void
+test_duplicate_id(void** state)
+{
+	char dir[] = "/tmp/sh_storeXXXXXX";
+	struct sh_store* st = sh_store_new();
+	struct sh_scan_result res;
+	const struct sh_store_file* sf;
+	struct sh_feed** feeds = NULL;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a.yaml", "feed: {id: x}\nindicators: [a.example]\n");
+	write_file(dir, "b.yaml", "feed: {id: x}\nindicators: [b.example]\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.loaded, 1);
+	assert_int_equal(res.failed, 1);
+	assert_int_equal(nerrors, 1);
+	assert_non_null(strstr(last_error, "feed id 'x' is already used by"));
+	sf = find_file(st, "b.yaml");
+	assert_int_equal(sf->state, SH_FEED_FAILED);
+	assert_null(sf->feed);
+	assert_non_null(strstr(sf->error, "b.yaml: error: feed id 'x' is "
+		"already used by"));
+	assert_non_null(strstr(sf->error, "a.yaml"));
+	assert_int_equal(find_file(st, "a.yaml")->state, SH_FEED_LOADED);
+	assert_int_equal(sh_store_feeds(st, &feeds), 1);
+	assert_string_equal(feeds[0]->id, "x");
+	assert_non_null(strstr(feeds[0]->path, "/a.yaml"));
+	free(feeds);
+	/* the set sees no duplicate: no error from the build */
+	nerrors = 0;
+	sh_set_free(sh_store_set(st, SH_ACTION_SINKHOLE, collect, NULL));
+	assert_int_equal(nerrors, 0);
+	/* b gets its own id: loaded */
+	write_file(dir, "b.yaml", "feed: {id: y}\nindicators: [b.example, "
+		"c.example]\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.loaded, 1);
+	assert_int_equal(find_file(st, "b.yaml")->state, SH_FEED_LOADED);
+	/* and back to the taken id: refused, y stays active */
+	write_file(dir, "b.yaml", "feed: {id: x}\nindicators: [b.example]\n");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(res.failed, 1);
+	assert_int_equal(res.loaded, 0);
+	sf = find_file(st, "b.yaml");
+	assert_int_equal(sf->state, SH_FEED_FAILED);
+	assert_non_null(sf->feed);
+	assert_string_equal(sf->feed->id, "y");
+	assert_int_equal(sf->feed->num_ind, 2);
+	/* a rename in progress is no duplicate: a.yaml -> 0.yaml */
+	remove_file(dir, "b.yaml");
+	scan(st, dir, NOW, &res);
+	scan(st, dir, NOW, &res);
+	write_file(dir, "0.yaml", "feed: {id: x}\nindicators: [a.example]\n");
+	remove_file(dir, "a.yaml");
+	scan(st, dir, NOW, &res);
+	assert_int_equal(nerrors, 0);
+	assert_int_equal(find_file(st, "0.yaml")->state, SH_FEED_LOADED);
+	assert_int_equal(find_file(st, "a.yaml")->state, SH_FEED_MISSING);
+	sh_store_free(st);
+	remove_file(dir, "0.yaml");
+	rmdir(dir);
+}
+
 /** A minimal configuration. */
 #define CFG_TEXT "feeds: /tmp\nlog: {file: /tmp/x.json}\n"
 
@@ -350,9 +530,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_feed_files),
+		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_last_good_kept),
 		cmocka_unit_test(test_removal_two_scans),
 		cmocka_unit_test(test_expiry_reload),
+		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_failed_stays_failed),
+		cmocka_unit_test(test_duplicate_id),
 		cmocka_unit_test(test_set_and_publish),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
