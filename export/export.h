@@ -54,6 +54,12 @@ struct sh_export_entry {
 	enum sh_action action;
 	/** feed id (borrowed from the set) */
 	const char* feed;
+	/** 1 when the indicator has its own sinkhole addresses (then a type
+	 * without one gets NODATA, as in the module) */
+	int own;
+	/** its own addresses in presentation form, "" when it has none of
+	 * that family */
+	char own4[16], own6[48];
 };
 
 /** What the writers need besides the entries. */

@@ -9,6 +9,10 @@
  * How each entry of the set is written for each target, and the header
  * comments that tell an operator what the target cannot express.
  *
+ * An indicator's own sinkhole addresses (a feed may give them) replace
+ * the defaults in RPZ, Unbound and hosts output; a type it has no
+ * address for gets no record, so NODATA, as in the module.
+ *
  * RPZ: a subtree entry gives the name and "*.name" (RPZ's wildcard
  * covers the subdomains, and an exact owner wins over a wildcard, a
  * longer wildcard over a shorter one, which is the module's "most
@@ -141,6 +145,21 @@ sh_export_write_header(FILE* out, const struct sh_export_params* p,
 }
 
 /**
+ * The sinkhole addresses of an entry: its own, else the defaults.
+ * @param p: parameters.
+ * @param e: the entry.
+ * @param a4: set to the IPv4 address, "" for none (NODATA).
+ * @param a6: set to the IPv6 address, "" for none.
+ */
+static void
+exp_addrs(const struct sh_export_params* p, const struct sh_export_entry* e,
+	const char** a4, const char** a6)
+{
+	*a4 = e->own ? e->own4 : p->ipv4;
+	*a6 = e->own ? e->own6 : p->ipv6;
+}
+
+/**
  * RPZ records of one owner for one action.
  * @param out: the stream.
  * @param p: parameters.
@@ -151,10 +170,14 @@ static void
 exp_rpz_records(FILE* out, const struct sh_export_params* p,
 	const char* owner, const struct sh_export_entry* e)
 {
+	const char* a4, *a6;
+	exp_addrs(p, e, &a4, &a6);
 	switch(e->action) {
 	case SH_ACTION_SINKHOLE:
-		fprintf(out, "%s%s IN A %s\n%s%s IN AAAA %s\n", owner,
-			e->text, p->ipv4, owner, e->text, p->ipv6);
+		if(*a4)
+			fprintf(out, "%s%s IN A %s\n", owner, e->text, a4);
+		if(*a6)
+			fprintf(out, "%s%s IN AAAA %s\n", owner, e->text, a6);
 		break;
 	case SH_ACTION_NODATA:
 		fprintf(out, "%s%s IN CNAME *.\n", owner, e->text);
@@ -220,7 +243,8 @@ exp_unbound_entry(FILE* out, const struct sh_export_params* p,
 	const struct sh_export_entry* e, const struct sh_export_entry* prev)
 {
 	int data;
-	const char* type;
+	const char* type, *a4, *a6;
+	exp_addrs(p, e, &a4, &a6);
 	if(!e->plain) {
 		fprintf(out, "# not exported (name has special bytes): %s\n",
 			e->text);
@@ -237,11 +261,12 @@ exp_unbound_entry(FILE* out, const struct sh_export_params* p,
 	data = e->action != SH_ACTION_ALLOW && (e->exact ||
 		e->action == SH_ACTION_SINKHOLE);
 	fprintf(out, "local-zone: \"%s.\" %s\n", e->text, type);
-	if(data)
-		fprintf(out, "local-data: \"%s. %u IN A %s\"\n"
-			"local-data: \"%s. %u IN AAAA %s\"\n", e->text,
-			(unsigned)p->ttl, p->ipv4, e->text, (unsigned)p->ttl,
-			p->ipv6);
+	if(data && *a4)
+		fprintf(out, "local-data: \"%s. %u IN A %s\"\n", e->text,
+			(unsigned)p->ttl, a4);
+	if(data && *a6)
+		fprintf(out, "local-data: \"%s. %u IN AAAA %s\"\n", e->text,
+			(unsigned)p->ttl, a6);
 }
 
 /**
@@ -270,6 +295,24 @@ exp_zone_expressible(FILE* out, const struct sh_export_params* p,
 }
 
 /**
+ * One entry as hosts lines: its own addresses, else the defaults.
+ * @param out: the stream.
+ * @param p: parameters.
+ * @param e: the entry.
+ */
+static void
+exp_hosts_entry(FILE* out, const struct sh_export_params* p,
+	const struct sh_export_entry* e)
+{
+	const char* a4, *a6;
+	exp_addrs(p, e, &a4, &a6);
+	if(*a4)
+		fprintf(out, "%s %s\n", a4, e->text);
+	if(*a6)
+		fprintf(out, "%s %s\n", a6, e->text);
+}
+
+/**
  * One entry for the zone-style formats.
  * @param out: the stream.
  * @param p: parameters.
@@ -290,8 +333,9 @@ exp_zone_entry(FILE* out, const struct sh_export_params* p,
 		return;
 	switch(p->format) {
 	case SH_EXPORT_ZONE:
-		fprintf(out, "; domain: %s (%s, feed %s)\n", e->text,
-			sh_action_name(e->action), e->feed);
+		fprintf(out, "; domain: %s (%s, feed %s)%s\n", e->text,
+			sh_action_name(e->action), e->feed, e->own ?
+			"; its own addresses are not expressible here" : "");
 		break;
 	case SH_EXPORT_BIND_CONF:
 		fprintf(out, "zone \"%s\" { type primary; file \"%s\"; };\n",
@@ -302,8 +346,7 @@ exp_zone_entry(FILE* out, const struct sh_export_params* p,
 			p->zone_file);
 		break;
 	default:
-		fprintf(out, "%s %s\n%s %s\n", p->ipv4, e->text, p->ipv6,
-			e->text);
+		exp_hosts_entry(out, p, e);
 		break;
 	}
 }

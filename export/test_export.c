@@ -37,6 +37,7 @@ static const char feed_yaml[] =
 "  - {domain: both.test, exact: true, action: nxdomain}\n"
 "  - {domain: both.test}\n"
 "  - \"we\\\\059ird.test\"\n"   /* \059 is ";": \; is refused as ambiguous */
+"  - {domain: own.test, addresses: [192.0.2.7]}\n"
 "allow:\n"
 "  - cdn.evil.test\n";
 
@@ -138,7 +139,7 @@ test_entries(void** state)
 	struct sh_export_entry* e = sh_export_entries(set, &n);
 	(void)state;
 	assert_non_null(e);
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	for(i = 1; i < n; i++)
 		assert_true(strcmp(e[i - 1].text, e[i].text) <= 0);
 	/* both.test: the exact entry sorts first */
@@ -150,9 +151,9 @@ test_entries(void** state)
 	assert_int_equal(e[1].action, SH_ACTION_SINKHOLE);
 	assert_string_equal(e[2].text, "cdn.evil.test");
 	assert_int_equal(e[2].action, SH_ACTION_ALLOW);
-	assert_string_equal(e[8].text, "we\\;ird.test");
-	assert_int_equal(e[8].plain, 0);
-	assert_string_equal(e[8].feed, "t");
+	assert_string_equal(e[9].text, "we\\;ird.test");
+	assert_int_equal(e[9].plain, 0);
+	assert_string_equal(e[9].feed, "t");
 	sh_export_entries_free(e, n);
 	sh_set_free(set);
 }
@@ -180,6 +181,10 @@ test_rpz_body(void** state)
 	has_line(b, "*.both.test IN A 0.0.0.0");
 	lacks(b, "\nboth.test IN A");
 	has_line(b, "we\\;ird.test IN A 0.0.0.0");
+	/* an indicator's own address; no AAAA of its own: NODATA */
+	has_line(b, "own.test IN A 192.0.2.7");
+	has_line(b, "*.own.test IN A 192.0.2.7");
+	lacks(b, "own.test IN AAAA");
 	free(b);
 }
 
@@ -198,6 +203,8 @@ test_unbound_body(void** state)
 	has_line(b, "local-zone: \"rf.test.\" always_refuse");
 	has_line(b, "local-zone: \"login.ok.test.\" transparent");
 	has_line(b, "local-data: \"login.ok.test. 10 IN A 0.0.0.0\"");
+	has_line(b, "local-data: \"own.test. 10 IN A 192.0.2.7\"");
+	lacks(b, "own.test. 10 IN AAAA");
 	has_line(b, "# not exported (name has special bytes): "
 		"we\\;ird.test");
 	lacks(b, "local-zone: \"we");
@@ -230,6 +237,8 @@ test_zone_bodies(void** state)
 	has_line(b, "0.0.0.0 evil.test");
 	has_line(b, ":: evil.test");
 	has_line(b, "0.0.0.0 login.ok.test");
+	has_line(b, "192.0.2.7 own.test");
+	lacks(b, ":: own.test");
 	has_line(b, "# not exported (allow entry): cdn.evil.test");
 	lacks(b, "0.0.0.0 cdn.evil.test");
 	/* one line per address even with two entries at one name */

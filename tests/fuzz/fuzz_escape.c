@@ -742,6 +742,62 @@ expect_name(const struct j_value* v, const uint8_t* wire, const char* what,
 }
 
 /**
+ * Check the public suffix split of the question name: top_level_domain
+ * is the to_text of a suffix of the name, registered_domain of the suffix
+ * one label longer, subdomain of the labels before it; each is absent
+ * exactly when that part does not exist.
+ * @param jp: the parsed line.
+ * @param qname: the question name.
+ * @param line: the line.
+ * @param n: its length.
+ */
+static void
+expect_psl_parts(const struct jparse* jp, const uint8_t* qname,
+	const char* line, size_t n)
+{
+	const struct j_value* tld = j_find(jp, "dns.question.top_level_domain", 0);
+	const struct j_value* reg = j_find(jp, "dns.question.registered_domain", 0);
+	const struct j_value* sub = j_find(jp, "dns.question.subdomain", 0);
+	char text[SH_NAME_TEXT_MAX];
+	uint8_t prefix[SH_NAME_MAX];
+	size_t off[SH_NAME_MAX], labels = 0, pos = 0, k;
+	while(qname[pos] != 0) {
+		off[labels++] = pos;
+		pos += (size_t)qname[pos] + 1;
+	}
+	if(labels == 0 || !tld) {
+		if(labels != 0 || tld || reg || sub)
+			fail_line("the public suffix fields do not fit the name",
+				line, n);
+		return;
+	}
+	for(k = 0; k < labels; k++) {
+		size_t tl = sh_name_to_text(qname + off[k], text, sizeof(text));
+		if(tl == tld->len && memcmp(text, tld->val, tl) == 0)
+			break;
+	}
+	if(k == labels)
+		fail_line("top_level_domain is not a suffix of the name", line,
+			n);
+	if(k == 0 || !reg) {
+		if(k != 0 || reg || sub)
+			fail_line("registered_domain does not fit the name",
+				line, n);
+		return;
+	}
+	expect_name(reg, qname + off[k - 1], "dns.question.registered_domain",
+		line, n);
+	if(k == 1 || !sub) {
+		if(k != 1 || sub)
+			fail_line("subdomain does not fit the name", line, n);
+		return;
+	}
+	memcpy(prefix, qname, off[k - 1]);
+	prefix[off[k - 1]] = 0;
+	expect_name(sub, prefix, "dns.question.subdomain", line, n);
+}
+
+/**
  * Build an event from the input, format it and check the line.
  * @param data: the input.
  * @param size: its length.
@@ -873,10 +929,8 @@ check_event(const uint8_t* data, size_t size)
 			"rule.name", line, n);
 		expect_name(j_find(jp, "threat.indicator.name", 0),
 			ev.indicator, "threat.indicator.name", line, n);
-		expect_name(j_find(jp, "dns.question.registered_domain", 0),
-			ev.indicator, "dns.question.registered_domain", line,
-			n);
 	}
+	expect_psl_parts(jp, qname, line, n);
 	if(j_count(jp, "unbound_sinkhole.chain[]") != ev.chain_len)
 		fail_line("the chain has the wrong number of names", line, n);
 	for(k = 0; k < ev.chain_len; k++)
