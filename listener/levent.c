@@ -20,6 +20,13 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+/** Most bytes of url.original, url.path and url.query logged. */
+#define LE_URL_MAX 1024
+/** Most bytes of user_agent.original logged. */
+#define LE_UA_MAX 512
+/** Most bytes of url.domain logged (a DNS name is at most 253). */
+#define LE_HOST_MAX 255
+
 /**
  * Write the event object.
  * @param b: the line.
@@ -93,7 +100,26 @@ le_tls(struct sh_jbuf* b, const struct sh_tls_hello* h)
 }
 
 /**
- * Write url, http and user_agent of an HTTP request.
+ * Append a key and a span as a JSON string, cut at max bytes (the
+ * client chooses these bytes: a bound keeps every line under
+ * LSN_LINE_MAX even when each byte needs a 6-byte escape).
+ * @param b: the line.
+ * @param key: literal text before the value.
+ * @param p: the bytes.
+ * @param n: their number.
+ * @param max: most bytes written.
+ */
+static void
+le_span(struct sh_jbuf* b, const char* key, const char* p, size_t n,
+	size_t max)
+{
+	sh_jb_raw(b, key);
+	sh_jb_strn(b, p, n > max ? max : n);
+}
+
+/**
+ * Write url, http and user_agent of an HTTP request.  Values are cut at
+ * LE_URL_MAX (target, path, query), LE_UA_MAX and LE_HOST_MAX bytes.
  * @param b: the line.
  * @param r: the request.
  */
@@ -102,31 +128,27 @@ le_http(struct sh_jbuf* b, const struct sh_http_req* r)
 {
 	const char* colon;
 	size_t dn = r->host.n;
-	sh_jb_raw(b, ",\"url\":{\"original\":");
-	sh_jb_strn(b, r->target.p, r->target.n);
-	sh_jb_raw(b, ",\"path\":");
-	sh_jb_strn(b, r->path.p, r->path.n);
-	if(r->query.p) {
-		sh_jb_raw(b, ",\"query\":");
-		sh_jb_strn(b, r->query.p, r->query.n);
-	}
+	le_span(b, ",\"url\":{\"original\":", r->target.p, r->target.n,
+		LE_URL_MAX);
+	le_span(b, ",\"path\":", r->path.p, r->path.n, LE_URL_MAX);
+	if(r->query.p)
+		le_span(b, ",\"query\":", r->query.p, r->query.n, LE_URL_MAX);
 	if(r->host.p) {
 		/* url.domain: the Host without a port ("[v6]:port" kept) */
 		colon = memchr(r->host.p, ':', r->host.n);
 		if(colon && r->host.p[0] != '[')
 			dn = (size_t)(colon - r->host.p);
-		sh_jb_raw(b, ",\"domain\":");
-		sh_jb_strn(b, r->host.p, dn);
+		le_span(b, ",\"domain\":", r->host.p, dn, LE_HOST_MAX);
 	}
-	sh_jb_raw(b, "},\"http\":{\"request\":{\"method\":");
-	sh_jb_strn(b, r->method.p, r->method.n);
+	le_span(b, "},\"http\":{\"request\":{\"method\":", r->method.p,
+		r->method.n, r->method.n);
 	sh_jb_kuint(b, ",\"bytes\":", r->head_len);
-	sh_jb_raw(b, "},\"version\":");
-	sh_jb_strn(b, r->version.p, r->version.n);
+	le_span(b, "},\"version\":", r->version.p, r->version.n,
+		r->version.n);
 	sh_jb_raw(b, "}");
 	if(r->user_agent.p) {
-		sh_jb_raw(b, ",\"user_agent\":{\"original\":");
-		sh_jb_strn(b, r->user_agent.p, r->user_agent.n);
+		le_span(b, ",\"user_agent\":{\"original\":", r->user_agent.p,
+			r->user_agent.n, LE_UA_MAX);
 		sh_jb_raw(b, "}");
 	}
 }

@@ -108,8 +108,10 @@ struct lsn_event {
 	const struct lsn_stats* stats;
 };
 
-/** Longest line lsn_event_format writes. */
-#define LSN_LINE_MAX 16384
+/** Longest line lsn_event_format writes: the values a client chooses
+ * are cut (levent.c) so that even when every byte of them needs a
+ * 6-byte JSON escape the line fits. */
+#define LSN_LINE_MAX 32768
 
 /**
  * Format a listener event as one ECS JSON line (fields in README.md,

@@ -103,6 +103,8 @@ struct sh_tls_hello {
 	size_t num_sigalgs;
 	/** highest non-GREASE supported_versions value, 0 if none */
 	uint16_t max_version;
+	/** bytes of the stream up to the last byte of the hello */
+	size_t end;
 };
 
 /**

@@ -301,8 +301,10 @@ sh_tls_hello_parse(const uint8_t* buf, size_t len, struct sh_tls_hello* out)
 			if(want > sizeof(hs) || want < 4 + 38)
 				return SH_PROTO_BAD;
 		}
-		if(want && have >= want)
+		if(want && have >= want) {
+			out->end = pos - (have - want);
 			return hello_body(hs + 4, want - 4, out);
+		}
 		if(take < rlen)
 			return SH_PROTO_MORE;	/* the record is not all here */
 	}
