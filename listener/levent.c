@@ -216,6 +216,7 @@ le_extra(struct sh_jbuf* b, const struct lsn_event* ev)
 	if(ev->stats) {
 		sh_jb_kuint(b, ",\"stats\":{\"connections\":",
 			(unsigned long)ev->stats->connections);
+		sh_jb_kuint(b, ",\"evicted\":", (unsigned long)ev->stats->evicted);
 		sh_jb_kuint(b, ",\"refused\":", (unsigned long)ev->stats->refused);
 		sh_jb_kuint(b, ",\"over_bytes\":",
 			(unsigned long)ev->stats->over_bytes);

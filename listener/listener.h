@@ -25,6 +25,8 @@
 #include <event2/event.h>
 #include <netinet/in.h>
 
+struct conn;
+
 /** Module prefix of the listener's own messages on stderr. */
 #define LSN_PREFIX "sinkhole-listener: "
 
@@ -32,7 +34,9 @@
 struct lsn_stats {
 	/** connections accepted and recorded */
 	uint64_t connections;
-	/** connections closed at accept because max_connections were open */
+	/** connections closed to make room (max_connections were open) */
+	uint64_t evicted;
+	/** connections reset at accept (out of memory) */
 	uint64_t refused;
 	/** connections closed at the byte limit / time limit */
 	uint64_t over_bytes, over_time;
@@ -54,6 +58,8 @@ struct lsn {
 	struct sh_log* log;
 	/** connections open now */
 	unsigned open;
+	/** the open connections, oldest and newest (tcp.c) */
+	struct conn* oldest, *newest;
 	/** counters */
 	struct lsn_stats st;
 	/** packets logged in the current second, and which second */
@@ -90,7 +96,8 @@ struct lsn_event {
 	/** how long the connection lasted, ms */
 	unsigned long duration_ms;
 	/** why the connection ended: "answered", "eof", "timeout",
-	 * "limit", "malformed", "error"; NULL for packets */
+	 * "limit", "malformed", "error", "evicted", "shutdown"; NULL for
+	 * packets */
 	const char* close;
 	/** the ClientHello, or NULL */
 	const struct sh_tls_hello* tls;
@@ -142,6 +149,12 @@ void lsn_log(struct lsn* l, const struct lsn_event* ev);
  * @return 1 on success, 0 with the reason on stderr.
  */
 int lsn_tcp_bind(struct lsn* l, const struct sockaddr* sa, socklen_t salen);
+
+/**
+ * End every open connection (at shutdown), each with its event.
+ * @param l: the daemon.
+ */
+void lsn_tcp_close_all(struct lsn* l);
 
 /**
  * Open the raw ICMP and UDP sockets of one family (as configured) and

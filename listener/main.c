@@ -198,6 +198,7 @@ run(struct lsn* l)
 		fprintf(stderr, LSN_PREFIX "listening (identity %s)\n",
 			l->cfg->identity);
 		ok = event_base_dispatch(l->base) >= 0;
+		lsn_tcp_close_all(l);
 		log_self(l, "stopped", &l->st);
 	}
 	for(i = 0; i < 3; i++)

@@ -11,8 +11,9 @@
  * listener.max_bytes, for at most listener.timeout_ms), recognises a
  * TLS ClientHello or an HTTP request, answers a TLS alert or a fixed
  * bodiless 403, and writes one event per connection when it ends.  At
- * most listener.max_connections are open; a connection beyond that is
- * reset at once and counted.  The original destination of a connection
+ * most listener.max_connections are open: a new one beyond that closes
+ * the oldest (close reason "evicted", counted), so a flood of idle
+ * connections cannot lock real clients out and costs no more memory.  The original destination of a connection
  * redirected by nftables (DNAT to one of the ports) is read with
  * SO_ORIGINAL_DST, so one port can stand for all of them.  Memory: one
  * struct and max_bytes per open connection, nothing else per client.
@@ -40,6 +41,8 @@ static const char http_403[] = "HTTP/1.1 403 Forbidden\r\n"
 struct conn {
 	/** the daemon */
 	struct lsn* l;
+	/** the open connections, oldest first (lsn.conns) */
+	struct conn* prev, *next;
 	/** the socket */
 	evutil_socket_t fd;
 	/** read event and total-time timer */
@@ -59,6 +62,30 @@ struct conn {
 };
 
 /**
+ * Whether two socket addresses of one family have the same address and
+ * port (flow labels and scope ids aside).
+ * @param a: one.
+ * @param b: the other, of the same family.
+ * @return 1 if the same.
+ */
+static int
+same_endpoint(const struct sockaddr_storage* a,
+	const struct sockaddr_storage* b)
+{
+	if(a->ss_family == AF_INET6) {
+		const struct sockaddr_in6* x = (const struct sockaddr_in6*)a;
+		const struct sockaddr_in6* y = (const struct sockaddr_in6*)b;
+		return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr,
+			&y->sin6_addr, 16) == 0;
+	} else {
+		const struct sockaddr_in* x = (const struct sockaddr_in*)a;
+		const struct sockaddr_in* y = (const struct sockaddr_in*)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr ==
+			y->sin_addr.s_addr;
+	}
+}
+
+/**
  * Read the original destination of a redirected connection.
  * @param c: the connection, with dst set to the local address.
  */
@@ -74,7 +101,7 @@ conn_orig_dst(struct conn* c)
 	else	r = getsockopt(c->fd, SOL_IP, SO_ORIGINAL_DST, &o, &ol);
 	if(r != 0 || ol > sizeof(o) || o.ss_family != c->dst.ss_family)
 		return;		/* no conntrack entry: not redirected */
-	if(ol != c->dstlen || memcmp(&o, &c->dst, ol) != 0) {
+	if(!same_endpoint(&o, &c->dst)) {
 		memcpy(&c->dst, &o, ol);
 		c->dstlen = ol;
 		c->redirected = 1;
@@ -134,6 +161,12 @@ conn_end(struct conn* c, const char* why, const struct sh_tls_hello* tls,
 	event_free(c->rd);
 	event_free(c->timer);
 	evutil_closesocket(c->fd);
+	if(c->prev)
+		c->prev->next = c->next;
+	else	c->l->oldest = c->next;
+	if(c->next)
+		c->next->prev = c->prev;
+	else	c->l->newest = c->prev;
 	c->l->open--;
 	free(c);
 }
@@ -294,8 +327,13 @@ accept_cb(struct evconnlistener* lev, evutil_socket_t fd,
 	struct lsn* l = arg;
 	struct conn* c;
 	(void)lev;
-	if(l->open >= l->lc->max_connections ||
-		!(c = calloc(1, sizeof(*c) + l->lc->max_bytes))) {
+	/* full: the oldest connection makes room, so that idle
+	 * connections held open by a flood cannot lock clients out */
+	if(l->open >= l->lc->max_connections && l->oldest) {
+		l->st.evicted++;
+		conn_end(l->oldest, "evicted", NULL, NULL);
+	}
+	if(!(c = calloc(1, sizeof(*c) + l->lc->max_bytes))) {
 		l->st.refused++;
 		reset_close(fd);
 		return;
@@ -316,8 +354,20 @@ accept_cb(struct evconnlistener* lev, evutil_socket_t fd,
 		reset_close(fd);
 		return;
 	}
+	c->prev = l->newest;
+	if(l->newest)
+		l->newest->next = c;
+	else	l->oldest = c;
+	l->newest = c;
 	l->open++;
 	l->st.connections++;
+}
+
+void
+lsn_tcp_close_all(struct lsn* l)
+{
+	while(l->oldest)
+		conn_end(l->oldest, "shutdown", NULL, NULL);
 }
 
 /**
