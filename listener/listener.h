@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 
 struct conn;
+struct evconnlistener;
 
 /** Module prefix of the listener's own messages on stderr. */
 #define LSN_PREFIX "sinkhole-listener: "
@@ -60,6 +61,14 @@ struct lsn {
 	unsigned open;
 	/** the open connections, oldest and newest (tcp.c) */
 	struct conn* oldest, *newest;
+	/** the listening sockets (tcp.c) */
+	struct evconnlistener* lev[2 * SH_LISTENER_PORTS_MAX];
+	/** how many */
+	size_t num_lev;
+	/** the raw sockets' read events (raw.c) */
+	struct event* raw_ev[4];
+	/** how many */
+	size_t num_raw;
 	/** counters */
 	struct lsn_stats st;
 	/** packets logged in the current second, and which second */
@@ -151,10 +160,17 @@ void lsn_log(struct lsn* l, const struct lsn_event* ev);
 int lsn_tcp_bind(struct lsn* l, const struct sockaddr* sa, socklen_t salen);
 
 /**
- * End every open connection (at shutdown), each with its event.
+ * End every open connection (at shutdown), each with its event, and
+ * close the listening sockets.
  * @param l: the daemon.
  */
 void lsn_tcp_close_all(struct lsn* l);
+
+/**
+ * Close the raw sockets.
+ * @param l: the daemon.
+ */
+void lsn_raw_close(struct lsn* l);
 
 /**
  * Open the raw ICMP and UDP sockets of one family (as configured) and

@@ -264,6 +264,8 @@ main(int argc, char** argv)
 	rc = run(&l) ? 0 : 1;
 error:
 	sh_log_close(l.log);
+	lsn_tcp_close_all(&l);
+	lsn_raw_close(&l);
 	if(l.base)
 		event_base_free(l.base);
 	sh_config_free(l.cfg);

@@ -273,7 +273,20 @@ raw_one(struct lsn* l, int af, int proto)
 		return 0;
 	}
 	raw_num++;
+	l->raw_ev[l->num_raw++] = ev;
 	return 1;
+}
+
+void
+lsn_raw_close(struct lsn* l)
+{
+	size_t i;
+	for(i = 0; i < l->num_raw; i++) {
+		evutil_socket_t fd = event_get_fd(l->raw_ev[i]);
+		event_free(l->raw_ev[i]);
+		close(fd);
+	}
+	l->num_raw = 0;
 }
 
 int

@@ -366,8 +366,12 @@ accept_cb(struct evconnlistener* lev, evutil_socket_t fd,
 void
 lsn_tcp_close_all(struct lsn* l)
 {
+	size_t i;
 	while(l->oldest)
 		conn_end(l->oldest, "shutdown", NULL, NULL);
+	for(i = 0; i < l->num_lev; i++)
+		evconnlistener_free(l->lev[i]);
+	l->num_lev = 0;
 }
 
 /**
@@ -426,6 +430,7 @@ lsn_tcp_bind(struct lsn* l, const struct sockaddr* sa, socklen_t salen)
 			close(fd);
 			return 0;
 		}
+		l->lev[l->num_lev++] = lev;
 	}
 	return 1;
 }
