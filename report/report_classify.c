@@ -711,6 +711,8 @@ tally_cmp(const void* x, const void* y, void* arg)
 void
 sh_report_tally_sort(struct sh_report_agg* a, struct sh_report_tallies* t)
 {
+	if(t->n < 2)
+		return;		/* also: no NULL array to qsort_r */
 	qsort_r(t->v, t->n, sizeof(*t->v), tally_cmp, a);
 }
 
