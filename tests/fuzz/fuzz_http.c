@@ -15,7 +15,7 @@
  * head gives SH_PROTO_MORE; the event line fits, ends in its only '\n'
  * and holds no raw control byte.  Any violation calls abort().
  */
-#include "listener.h"
+#include "lsn_line.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,38 +45,6 @@ inside(const struct sh_span* s, const char* lo, size_t n, const char* what)
 		return;
 	if(s->p < lo || s->p + s->n > lo + n)
 		violated(what);
-}
-
-/**
- * Check the event line of a parsed request.
- * @param r: the request.
- */
-static void
-check_line(const struct sh_http_req* r)
-{
-	static char line[LSN_LINE_MAX];
-	struct sockaddr_in s;
-	struct lsn_event ev;
-	size_t n, i;
-	memset(&ev, 0, sizeof(ev));
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	ev.action = "http_request";
-	ev.transport = "tcp";
-	ev.protocol = "http";
-	ev.src = ev.dst = (struct sockaddr*)&s;
-	ev.srclen = ev.dstlen = sizeof(s);
-	ev.close = "answered";
-	ev.http = r;
-	ev.echo_type = ev.echo_id = ev.echo_seq = ev.ttl = -1;
-	n = lsn_event_format(&ev, "fuzz", line, sizeof(line));
-	if(n == 0)
-		violated("the event line fits LSN_LINE_MAX");
-	for(i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if(c < 0x20 && !(c == '\n' && i == n - 1))
-			violated("one line, no raw control bytes");
-	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
@@ -110,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		(r.user_agent.p && memchr(r.user_agent.p, '\n',
 		r.user_agent.n)))
 		violated("no line end inside a header value");
-	check_line(&r);
+	lsn_line_check(NULL, &r, "fuzz_http");
 	for(cut = r.head_len / 2; cut < r.head_len; cut = cut + 1 <
 		r.head_len ? r.head_len - 1 : r.head_len) {
 		if(sh_http_parse(b, cut, &p) != SH_PROTO_MORE)

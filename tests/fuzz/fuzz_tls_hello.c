@@ -16,7 +16,7 @@
  * early); and the event line (levent.c) fits LSN_LINE_MAX, ends in its
  * only '\n' and holds no raw control byte.  Any violation calls abort().
  */
-#include "listener.h"
+#include "lsn_line.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,40 +52,6 @@ check_ja4(const char* s)
 			violated("JA4 hashes are hex");
 }
 
-/**
- * Check the event line of a parsed hello.
- * @param h: the hello.
- */
-static void
-check_line(const struct sh_tls_hello* h)
-{
-	static char line[LSN_LINE_MAX];
-	struct sockaddr_in s, d;
-	struct lsn_event ev;
-	size_t n, i;
-	memset(&ev, 0, sizeof(ev));
-	memset(&s, 0, sizeof(s));
-	memset(&d, 0, sizeof(d));
-	s.sin_family = d.sin_family = AF_INET;
-	ev.action = "tls_client_hello";
-	ev.transport = "tcp";
-	ev.protocol = "tls";
-	ev.src = (struct sockaddr*)&s;
-	ev.dst = (struct sockaddr*)&d;
-	ev.srclen = ev.dstlen = sizeof(s);
-	ev.close = "answered";
-	ev.tls = h;
-	ev.echo_type = ev.echo_id = ev.echo_seq = ev.ttl = -1;
-	n = lsn_event_format(&ev, "fuzz", line, sizeof(line));
-	if(n == 0)
-		violated("the event line fits LSN_LINE_MAX");
-	for(i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if(c < 0x20 && !(c == '\n' && i == n - 1))
-			violated("one line, no raw control bytes");
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 int
@@ -105,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		violated("JA3 fits SH_TLS_JA3_MAX");
 	sh_tls_ja4(&h, ja4);
 	check_ja4(ja4);
-	check_line(&h);
+	lsn_line_check(&h, NULL, "fuzz_tls_hello");
 	if(h.end == 0 || h.end > size)
 		violated("the hello ends inside the input");
 	/* two strict prefixes of the hello: both must ask for more */
