@@ -16,6 +16,7 @@
  * the module's by client address.
  */
 #include "listener.h"
+#include "schema.h"
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -36,14 +37,14 @@ static void
 le_event(struct sh_jbuf* b, const struct lsn_event* ev)
 {
 	if(ev->transport)
-		sh_jb_raw(b, ",\"event\":{\"kind\":\"alert\",\"category\":"
-			"[\"network\",\"intrusion_detection\"],\"type\":"
-			"[\"connection\",\"denied\"]");
-	else	sh_jb_raw(b, ",\"event\":{\"kind\":\"event\",\"category\":"
-			"[\"process\"],\"type\":[\"info\"]");
+		sh_jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_ALERT "\","
+			"\"category\":[\"network\",\"intrusion_detection\"],"
+			"\"type\":[\"connection\",\"denied\"]");
+	else	sh_jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_EVENT "\","
+			"\"category\":[\"process\"],\"type\":[\"info\"]");
 	sh_jb_kstr(b, ",\"action\":", ev->action);
-	sh_jb_raw(b, ",\"dataset\":\"unbound_sinkhole.listener\",\"module\":"
-		"\"unbound_sinkhole\",\"outcome\":\"success\"");
+	sh_jb_raw(b, ",\"dataset\":\"" SH_EV_DATASET_LISTENER "\",\"module\":\""
+		SH_EV_MODULE "\",\"outcome\":\"success\"");
 	if(ev->transport && ev->close)
 		sh_jb_kuint(b, ",\"duration\":", ev->duration_ms * 1000000UL);
 	sh_jb_raw(b, "}");
