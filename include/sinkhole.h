@@ -641,6 +641,40 @@ int sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg);
 #define SH_CONFIG_DEFAULT "/etc/unbound/sinkhole.yaml"
 #endif
 
+/** Most TCP ports the sinkhole listener binds. */
+#define SH_LISTENER_PORTS_MAX 64
+
+/**
+ * Settings of the sinkhole listener (sinkhole-listener), the "listener"
+ * section of the same file.  The module reads and ignores them; the
+ * listener binds the sinkhole.ipv4 and sinkhole.ipv6 addresses of the
+ * same file, so both always agree on the address handed out.
+ */
+struct sh_listener_config {
+	/** 1 if the file has a listener section */
+	int present;
+	/** the listener's event log (JSON lines), absolute path */
+	char* log_file;
+	/** TCP ports to listen on */
+	uint16_t ports[SH_LISTENER_PORTS_MAX];
+	/** number of ports */
+	size_t num_ports;
+	/** user to switch to after binding, or NULL to stay (not as root) */
+	char* user;
+	/** most connections open at once; more are closed at accept */
+	unsigned max_connections;
+	/** most bytes read from one connection */
+	size_t max_bytes;
+	/** longest a connection stays open, ms */
+	unsigned timeout_ms;
+	/** record ICMP echo requests (a raw socket) */
+	int icmp;
+	/** record UDP probes (a raw socket) */
+	int udp;
+	/** most ICMP and UDP events logged per second; more are counted */
+	unsigned max_packets_per_second;
+};
+
 /** The module configuration. */
 struct sh_config {
 	/** path the configuration was read from */
@@ -679,6 +713,8 @@ struct sh_config {
 	char* status_file;
 	/** seconds between stats events in the log and status rewrites */
 	unsigned stats_interval;
+	/** the sinkhole listener's settings */
+	struct sh_listener_config listener;
 };
 
 /**

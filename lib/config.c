@@ -41,14 +41,15 @@
 
 /** Keys of the top level. */
 enum { CF_IDENTITY, CF_FEEDS, CF_LOG, CF_ACTION, CF_SINKHOLE, CF_SOA, CF_EDE,
-	CF_RELOAD, CF_STATUS,
+	CF_RELOAD, CF_STATUS, CF_LISTENER,
 	CF_LIMITS };
 /** Their names. */
 static const char* const cf_names[] = { "identity", "feeds", "log",
-	"action", "sinkhole", "soa", "ede", "reload", "status", "limits" };
+	"action", "sinkhole", "soa", "ede", "reload", "status", "listener",
+	"limits" };
 /** The top level of the configuration. */
 static const struct sh_yaml_keys cf_keys = { "the configuration", cf_names,
-	10 };
+	11 };
 
 /** Keys of the reload section. */
 enum { RL_INTERVAL, RL_DEBOUNCE };
@@ -124,6 +125,7 @@ sh_config_free(struct sh_config* cfg)
 	free(cfg->feed_dir);
 	free(cfg->log_file);
 	free(cfg->status_file);
+	sh_config_listener_free(&cfg->listener);
 	free(cfg);
 }
 
@@ -155,6 +157,7 @@ cfg_new(const char* name)
 	cfg->reload_debounce_ms = 250;
 	cfg->stats_interval = 300;
 	sh_limits_default(&cfg->limits);
+	sh_config_listener_default(&cfg->listener);
 	return cfg;
 }
 
@@ -166,8 +169,8 @@ cfg_new(const char* name)
  *	is freed.
  * @return 1 on success, 0 on error (reported).
  */
-static int
-cfg_path(struct sh_yaml* y, const char* name, char** out)
+int
+sh_config_read_path(struct sh_yaml* y, const char* name, char** out)
 {
 	struct sh_yaml_mark at;
 	char q[SH_YAML_QUOTE_MAX];
@@ -259,7 +262,7 @@ cfg_log(struct sh_yaml* y, struct sh_config* cfg)
 		return;
 	while(sh_yaml_map_next(y, &m, &k, NULL)) {
 		if(k == LG_FILE)
-			(void)cfg_path(y, "file", &cfg->log_file);
+			(void)sh_config_read_path(y, "file", &cfg->log_file);
 		else if(sh_yaml_int(y, "queue_bytes", CFG_QUEUE_MIN,
 			CFG_QUEUE_MAX, &v))
 			cfg->log_queue_bytes = (size_t)v;
@@ -398,7 +401,7 @@ cfg_status(struct sh_yaml* y, struct sh_config* cfg)
 		return;
 	while(sh_yaml_map_next(y, &m, &k, NULL)) {
 		if(k == ST_FILE)
-			(void)cfg_path(y, "file", &cfg->status_file);
+			(void)sh_config_read_path(y, "file", &cfg->status_file);
 		else if(sh_yaml_int(y, "interval", 1, 86400, &v))
 			cfg->stats_interval = (unsigned)v;
 	}
@@ -438,7 +441,7 @@ cfg_key(struct sh_yaml* y, struct sh_config* cfg, int k)
 		cfg->identity = NULL;
 		(void)sh_yaml_string(y, "identity", &cfg->identity, NULL);
 		break;
-	case CF_FEEDS: (void)cfg_path(y, "feeds", &cfg->feed_dir); break;
+	case CF_FEEDS: (void)sh_config_read_path(y, "feeds", &cfg->feed_dir); break;
 	case CF_LOG: cfg_log(y, cfg); break;
 	case CF_ACTION: cfg_action(y, cfg); break;
 	case CF_SINKHOLE: cfg_sinkhole(y, cfg); break;
@@ -446,6 +449,7 @@ cfg_key(struct sh_yaml* y, struct sh_config* cfg, int k)
 	case CF_EDE: (void)sh_yaml_bool(y, "ede", &cfg->ede); break;
 	case CF_RELOAD: cfg_reload(y, cfg); break;
 	case CF_STATUS: cfg_status(y, cfg); break;
+	case CF_LISTENER: sh_config_listener_read(y, &cfg->listener); break;
 	default: cfg_limits(y, cfg); break;
 	}
 }

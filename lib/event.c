@@ -25,17 +25,14 @@
 #include <netinet/in.h>
 
 
-/** A JSON line being written into a caller's buffer. */
-struct jbuf {
-	/** destination */
-	char* buf;
-	/** its size */
-	size_t len;
-	/** bytes written so far */
-	size_t pos;
-	/** 0 once something did not fit */
-	int ok;
-};
+void
+sh_jb_init(struct sh_jbuf* b, char* buf, size_t len)
+{
+	b->buf = buf;
+	b->len = len;
+	b->pos = 0;
+	b->ok = (buf != NULL);
+}
 
 /**
  * Append bytes as they are.
@@ -43,8 +40,8 @@ struct jbuf {
  * @param s: bytes.
  * @param n: their number.
  */
-static void
-jb_mem(struct jbuf* b, const char* s, size_t n)
+void
+sh_jb_mem(struct sh_jbuf* b, const char* s, size_t n)
 {
 	if(!b->ok || b->len - b->pos < n) {
 		b->ok = 0;
@@ -59,10 +56,10 @@ jb_mem(struct jbuf* b, const char* s, size_t n)
  * @param b: the line.
  * @param s: the text.
  */
-static void
-jb_raw(struct jbuf* b, const char* s)
+void
+sh_jb_raw(struct sh_jbuf* b, const char* s)
 {
-	jb_mem(b, s, strlen(s));
+	sh_jb_mem(b, s, strlen(s));
 }
 
 /**
@@ -71,11 +68,11 @@ jb_raw(struct jbuf* b, const char* s)
  * @param s: the bytes; NULL is written as an empty string.
  * @param n: their number.
  */
-static void
-jb_strn(struct jbuf* b, const char* s, size_t n)
+void
+sh_jb_strn(struct sh_jbuf* b, const char* s, size_t n)
 {
 	size_t w;
-	jb_mem(b, "\"", 1);
+	sh_jb_mem(b, "\"", 1);
 	if(!b->ok)
 		return;
 	w = sh_json_escape(b->buf + b->pos, b->len - b->pos, s ? s : "",
@@ -85,7 +82,7 @@ jb_strn(struct jbuf* b, const char* s, size_t n)
 		return;
 	}
 	b->pos += w;
-	jb_mem(b, "\"", 1);
+	sh_jb_mem(b, "\"", 1);
 }
 
 /**
@@ -94,11 +91,11 @@ jb_strn(struct jbuf* b, const char* s, size_t n)
  * @param key: literal text before the value, e.g. ",\"name\":".
  * @param s: the value; NULL is written as an empty string.
  */
-static void
-jb_kstr(struct jbuf* b, const char* key, const char* s)
+void
+sh_jb_kstr(struct sh_jbuf* b, const char* key, const char* s)
 {
-	jb_raw(b, key);
-	jb_strn(b, s, s ? strlen(s) : 0);
+	sh_jb_raw(b, key);
+	sh_jb_strn(b, s, s ? strlen(s) : 0);
 }
 
 /**
@@ -107,13 +104,13 @@ jb_kstr(struct jbuf* b, const char* key, const char* s)
  * @param key: literal text before the value.
  * @param v: the number.
  */
-static void
-jb_kuint(struct jbuf* b, const char* key, unsigned long v)
+void
+sh_jb_kuint(struct sh_jbuf* b, const char* key, unsigned long v)
 {
 	char num[24];
 	int n = snprintf(num, sizeof(num), "%lu", v);
-	jb_raw(b, key);
-	jb_mem(b, num, (size_t)n);
+	sh_jb_raw(b, key);
+	sh_jb_mem(b, num, (size_t)n);
 }
 
 /**
@@ -185,11 +182,11 @@ sh_json_escape(char* buf, size_t len, const char* s, size_t slen)
  * @param cp: a UTF-16 code unit.
  */
 static void
-jb_u16(struct jbuf* b, unsigned cp)
+jb_u16(struct sh_jbuf* b, unsigned cp)
 {
 	char esc[8];
 	snprintf(esc, sizeof(esc), "\\u%04x", cp & 0xffff);
-	jb_mem(b, esc, 6);
+	sh_jb_mem(b, esc, 6);
 }
 
 /**
@@ -202,20 +199,20 @@ jb_u16(struct jbuf* b, unsigned cp)
  * @param s: NUL terminated UTF-8 value.
  */
 static void
-jb_kstr_ascii(struct jbuf* b, const char* key, const char* s)
+jb_kstr_ascii(struct sh_jbuf* b, const char* key, const char* s)
 {
 	const unsigned char* u = (const unsigned char*)s;
 	size_t i = 0, n = strlen(s), k, j;
 	unsigned cp;
 	char esc[8];
-	jb_raw(b, key);
-	jb_mem(b, "\"", 1);
+	sh_jb_raw(b, key);
+	sh_jb_mem(b, "\"", 1);
 	while(i < n && b->ok) {
 		k = (u[i] >= 0x80) ? sh_utf8_len(u + i, n - i) : 0;
 		if(k == 0) {
 			if(json_escape_byte(u[i], esc))
-				jb_raw(b, esc);
-			else	jb_mem(b, s + i, 1);
+				sh_jb_raw(b, esc);
+			else	sh_jb_mem(b, s + i, 1);
 			i++;
 			continue;
 		}
@@ -228,7 +225,7 @@ jb_kstr_ascii(struct jbuf* b, const char* key, const char* s)
 		} else	jb_u16(b, cp);
 		i += k;
 	}
-	jb_mem(b, "\"", 1);
+	sh_jb_mem(b, "\"", 1);
 }
 
 size_t
@@ -317,8 +314,8 @@ transport_label(enum sh_transport t)
  * @param v6: set to 1 for IPv6, 0 for IPv4.
  * @return 1 on success, 0 for an unknown or short address.
  */
-static int
-client_text(const struct sockaddr* sa, socklen_t salen, char* ip,
+int
+sh_sockaddr_text(const struct sockaddr* sa, socklen_t salen, char* ip,
 	unsigned* port, int* v6)
 {
 	if(sa->sa_family == AF_INET &&
@@ -350,17 +347,17 @@ client_text(const struct sockaddr* sa, socklen_t salen, char* ip,
  * @param ev: the event.
  */
 static void
-ev_event(struct jbuf* b, const struct sh_event* ev)
+ev_event(struct sh_jbuf* b, const struct sh_event* ev)
 {
 	if(ev->note)
-		jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_EVENT "\","
+		sh_jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_EVENT "\","
 			"\"category\":[\"network\"],\"type\":[\"info\"]");
-	else	jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_ALERT "\","
+	else	sh_jb_raw(b, ",\"event\":{\"kind\":\"" SH_EV_KIND_ALERT "\","
 			"\"category\":[\"network\",\"intrusion_detection\"],"
 			"\"type\":[\"denied\"]");
-	jb_kstr(b, ",\"action\":", sh_action_name(ev->action));
-	jb_kstr(b, ",\"reason\":", ev->reason ? ev->reason : "query");
-	jb_raw(b, ",\"dataset\":\"" SH_EV_DATASET_QUERY "\",\"module\":\""
+	sh_jb_kstr(b, ",\"action\":", sh_action_name(ev->action));
+	sh_jb_kstr(b, ",\"reason\":", ev->reason ? ev->reason : "query");
+	sh_jb_raw(b, ",\"dataset\":\"" SH_EV_DATASET_QUERY "\",\"module\":\""
 		SH_EV_MODULE "\",\"outcome\":\"success\"}");
 }
 
@@ -371,24 +368,24 @@ ev_event(struct jbuf* b, const struct sh_event* ev)
  * @param ev: the event.
  */
 static void
-ev_client(struct jbuf* b, const struct sh_event* ev)
+ev_client(struct sh_jbuf* b, const struct sh_event* ev)
 {
 	char ip[INET6_ADDRSTRLEN];
 	const char* proto, *l4;
 	unsigned port = 0;
 	int v6 = 0;
 	if(ev->transport == SH_TRANSPORT_INTERNAL || !ev->client ||
-		!client_text(ev->client, ev->client_len, ip, &port, &v6))
+		!sh_sockaddr_text(ev->client, ev->client_len, ip, &port, &v6))
 		return;
-	jb_kstr(b, ",\"client\":{\"ip\":", ip);
-	jb_kuint(b, ",\"port\":", port);
-	jb_kstr(b, "},\"source\":{\"ip\":", ip);
-	jb_kuint(b, ",\"port\":", port);
+	sh_jb_kstr(b, ",\"client\":{\"ip\":", ip);
+	sh_jb_kuint(b, ",\"port\":", port);
+	sh_jb_kstr(b, "},\"source\":{\"ip\":", ip);
+	sh_jb_kuint(b, ",\"port\":", port);
 	l4 = transport_names(ev->transport, &proto);
-	jb_kstr(b, "},\"network\":{\"transport\":", l4);
-	jb_kstr(b, ",\"protocol\":", proto);
-	jb_kstr(b, ",\"type\":", v6 ? "ipv6" : "ipv4");
-	jb_raw(b, "}");
+	sh_jb_kstr(b, "},\"network\":{\"transport\":", l4);
+	sh_jb_kstr(b, ",\"protocol\":", proto);
+	sh_jb_kstr(b, ",\"type\":", v6 ? "ipv6" : "ipv4");
+	sh_jb_raw(b, "}");
 }
 
 /**
@@ -402,16 +399,16 @@ ev_client(struct jbuf* b, const struct sh_event* ev)
  * @param qname: the query name, valid wire.
  */
 static void
-ev_dns_psl(struct jbuf* b, const uint8_t* qname)
+ev_dns_psl(struct sh_jbuf* b, const uint8_t* qname)
 {
 	struct sh_psl_parts p;
 	if(!sh_psl_split(qname, &p))
 		return;
 	if(p.registered_domain[0])
-		jb_kstr(b, ",\"registered_domain\":", p.registered_domain);
-	jb_kstr(b, ",\"top_level_domain\":", p.top_level_domain);
+		sh_jb_kstr(b, ",\"registered_domain\":", p.registered_domain);
+	sh_jb_kstr(b, ",\"top_level_domain\":", p.top_level_domain);
 	if(p.subdomain[0])
-		jb_kstr(b, ",\"subdomain\":", p.subdomain);
+		sh_jb_kstr(b, ",\"subdomain\":", p.subdomain);
 }
 
 /**
@@ -420,7 +417,7 @@ ev_dns_psl(struct jbuf* b, const uint8_t* qname)
  * @param ev: the event.
  */
 static void
-ev_dns(struct jbuf* b, const struct sh_event* ev)
+ev_dns(struct sh_jbuf* b, const struct sh_event* ev)
 {
 	char qname[SH_NAME_TEXT_MAX], tbuf[16], id[8];
 	if(!ev->qname || sh_name_to_text(ev->qname, qname, sizeof(qname))
@@ -429,13 +426,13 @@ ev_dns(struct jbuf* b, const struct sh_event* ev)
 		return;
 	}
 	snprintf(id, sizeof(id), "%u", (unsigned)ev->qid);
-	jb_kstr(b, ",\"dns\":{\"id\":", id);
-	jb_kstr(b, ",\"type\":\"query\",\"question\":{\"name\":", qname);
-	jb_kstr(b, ",\"type\":", sh_rrtype_name(ev->qtype, tbuf));
-	jb_kstr(b, ",\"class\":", sh_rrclass_name(ev->qclass, tbuf));
+	sh_jb_kstr(b, ",\"dns\":{\"id\":", id);
+	sh_jb_kstr(b, ",\"type\":\"query\",\"question\":{\"name\":", qname);
+	sh_jb_kstr(b, ",\"type\":", sh_rrtype_name(ev->qtype, tbuf));
+	sh_jb_kstr(b, ",\"class\":", sh_rrclass_name(ev->qclass, tbuf));
 	ev_dns_psl(b, ev->qname);
-	jb_kstr(b, "},\"response_code\":", sh_rcode_name(ev->rcode, tbuf));
-	jb_raw(b, "}");
+	sh_jb_kstr(b, "},\"response_code\":", sh_rcode_name(ev->rcode, tbuf));
+	sh_jb_raw(b, "}");
 }
 
 /**
@@ -445,27 +442,27 @@ ev_dns(struct jbuf* b, const struct sh_event* ev)
  * @param ind: the indicator name as text, or NULL.
  */
 static void
-ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
+ev_rule(struct sh_jbuf* b, const struct sh_event* ev, const char* ind)
 {
-	jb_kstr(b, ",\"rule\":{\"name\":", ind);
+	sh_jb_kstr(b, ",\"rule\":{\"name\":", ind);
 	/* the rule a converted indicator came from: a Sigma rule's id and
 	 * title, a STIX indicator's id and name */
 	if(ev->rule_uuid)
-		jb_kstr(b, ",\"uuid\":", ev->rule_uuid);
+		sh_jb_kstr(b, ",\"uuid\":", ev->rule_uuid);
 	if(ev->rule_title)
-		jb_kstr(b, ",\"description\":", ev->rule_title);
+		sh_jb_kstr(b, ",\"description\":", ev->rule_title);
 	if(ev->feed_id)
-		jb_kstr(b, ",\"ruleset\":", ev->feed_id);
+		sh_jb_kstr(b, ",\"ruleset\":", ev->feed_id);
 	if(ev->feed_reference)
-		jb_kstr(b, ",\"reference\":", ev->feed_reference);
-	jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
+		sh_jb_kstr(b, ",\"reference\":", ev->feed_reference);
+	sh_jb_raw(b, "},\"threat\":{\"indicator\":{\"type\":\"domain-name\"");
 	/* the display name: U-labels for an internationalised indicator
 	 * (rule.name keeps the A-label form that matched) */
 	if(ev->indicator_unicode && ind)
 		jb_kstr_ascii(b, ",\"name\":", ev->indicator_unicode);
-	else	jb_kstr(b, ",\"name\":", ind);
-	jb_kstr(b, ",\"confidence\":", confidence_name(ev->confidence));
-	jb_raw(b, "}}");
+	else	sh_jb_kstr(b, ",\"name\":", ind);
+	sh_jb_kstr(b, ",\"confidence\":", confidence_name(ev->confidence));
+	sh_jb_raw(b, "}}");
 }
 
 /**
@@ -474,10 +471,10 @@ ev_rule(struct jbuf* b, const struct sh_event* ev, const char* ind)
  * @param identity: the resolver identity, or NULL.
  */
 static void
-ev_observer(struct jbuf* b, const char* identity)
+ev_observer(struct sh_jbuf* b, const char* identity)
 {
-	jb_kstr(b, ",\"observer\":{\"name\":", identity);
-	jb_raw(b, "," SH_EV_OBSERVER_REST "}");
+	sh_jb_kstr(b, ",\"observer\":{\"name\":", identity);
+	sh_jb_raw(b, "," SH_EV_OBSERVER_REST "}");
 }
 
 /**
@@ -485,13 +482,13 @@ ev_observer(struct jbuf* b, const char* identity)
  * @param b: the line.
  * @param ts: the time.
  */
-static void
-ev_open(struct jbuf* b, const struct timespec* ts)
+void
+sh_jb_open(struct sh_jbuf* b, const struct timespec* ts)
 {
 	char tbuf[32];
 	sh_time_format(ts, tbuf);
-	jb_kstr(b, "{\"@timestamp\":", tbuf);
-	jb_raw(b, ",\"ecs\":{\"version\":\"" SH_ECS_VERSION "\"}");
+	sh_jb_kstr(b, "{\"@timestamp\":", tbuf);
+	sh_jb_raw(b, ",\"ecs\":{\"version\":\"" SH_ECS_VERSION "\"}");
 }
 
 /**
@@ -499,11 +496,11 @@ ev_open(struct jbuf* b, const struct timespec* ts)
  * @param b: the line.
  * @return the line length including '\n', or 0 if it did not fit.
  */
-static size_t
-ev_close(struct jbuf* b)
+size_t
+sh_jb_close(struct sh_jbuf* b)
 {
-	jb_mem(b, "\n", 1);
-	jb_mem(b, "", 1);
+	sh_jb_mem(b, "\n", 1);
+	sh_jb_mem(b, "", 1);
 	if(!b->ok)
 		return 0;
 	return b->pos - 1;
@@ -517,21 +514,21 @@ ev_close(struct jbuf* b)
  * @param ev: the event.
  */
 static void
-ev_chain(struct jbuf* b, const struct sh_event* ev)
+ev_chain(struct sh_jbuf* b, const struct sh_event* ev)
 {
 	char name[SH_NAME_TEXT_MAX];
 	size_t i;
 	if(!ev->chain || ev->chain_len == 0)
 		return;
-	jb_raw(b, ",\"chain\":[");
+	sh_jb_raw(b, ",\"chain\":[");
 	for(i = 0; i < ev->chain_len; i++) {
 		if(!sh_name_to_text(ev->chain[i], name, sizeof(name))) {
 			b->ok = 0;
 			return;
 		}
-		jb_kstr(b, i ? "," : "", name);
+		sh_jb_kstr(b, i ? "," : "", name);
 	}
-	jb_raw(b, "]");
+	sh_jb_raw(b, "]");
 }
 
 void
@@ -554,23 +551,23 @@ size_t
 sh_event_format(const struct sh_event* ev, const char* identity,
 	char* buf, size_t len)
 {
-	struct jbuf b;
+	struct sh_jbuf b;
 	char ind[SH_NAME_TEXT_MAX];
 	const char* indp = NULL;
-	b.buf = buf; b.len = len; b.pos = 0; b.ok = (buf != NULL);
+	sh_jb_init(&b, buf, len);
 	if(ev->indicator && sh_name_to_text(ev->indicator, ind, sizeof(ind)))
 		indp = ind;
-	ev_open(&b, &ev->time);
+	sh_jb_open(&b, &ev->time);
 	ev_event(&b, ev);
 	ev_client(&b, ev);
 	ev_dns(&b, ev);
 	ev_rule(&b, ev, indp);
 	ev_observer(&b, identity);
-	jb_kstr(&b, ",\"unbound_sinkhole\":{\"origin\":",
+	sh_jb_kstr(&b, ",\"unbound_sinkhole\":{\"origin\":",
 		ev->transport == SH_TRANSPORT_INTERNAL ? "internal" : "client");
-	jb_kstr(&b, ",\"action\":", sh_action_name(ev->action));
-	jb_kstr(&b, ",\"transport\":", transport_label(ev->transport));
+	sh_jb_kstr(&b, ",\"action\":", sh_action_name(ev->action));
+	sh_jb_kstr(&b, ",\"transport\":", transport_label(ev->transport));
 	ev_chain(&b, ev);
-	jb_raw(&b, "}}");
-	return ev_close(&b);
+	sh_jb_raw(&b, "}}");
+	return sh_jb_close(&b);
 }

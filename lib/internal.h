@@ -77,4 +77,130 @@ sh_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
+struct sh_yaml;
+
+/**
+ * Read an absolute path from the configuration (lib/config.c).
+ * @param y: the reader, before the value.
+ * @param name: the key, for messages.
+ * @param out: set to the malloced path (caller frees); a previous value
+ *	is freed.
+ * @return 1 on success, 0 on error (reported with file:line:column).
+ */
+int sh_config_read_path(struct sh_yaml* y, const char* name, char** out);
+
+/**
+ * Fill the listener settings with their defaults (README "Triage").
+ * @param lc: the settings.
+ */
+void sh_config_listener_default(struct sh_listener_config* lc);
+
+/**
+ * Read the "listener" section of the configuration (lib/config_listener.c).
+ * Errors are reported through the reader with file:line:column.
+ * @param y: the reader, before the section's value.
+ * @param lc: the settings to fill; strings are malloced, freed by
+ *	sh_config_listener_free.
+ */
+void sh_config_listener_read(struct sh_yaml* y,
+	struct sh_listener_config* lc);
+
+/**
+ * Free the strings of the listener settings.
+ * @param lc: the settings.
+ */
+void sh_config_listener_free(struct sh_listener_config* lc);
+
+/* ------------------------------------------------------------------ */
+/* JSON lines (lib/event.c), shared with the sinkhole listener         */
+/* ------------------------------------------------------------------ */
+
+/** A JSON line being written into a caller's buffer. */
+struct sh_jbuf {
+	/** destination (the caller's) */
+	char* buf;
+	/** its size */
+	size_t len;
+	/** bytes written so far */
+	size_t pos;
+	/** 0 once something did not fit */
+	int ok;
+};
+
+/**
+ * Start a line in a caller's buffer.
+ * @param b: the line to set up.
+ * @param buf: destination, owned by the caller; NULL makes every append
+ *	fail.
+ * @param len: its size.
+ */
+void sh_jb_init(struct sh_jbuf* b, char* buf, size_t len);
+
+/**
+ * Append bytes as they are (JSON punctuation, keys).
+ * @param b: the line; marked failed when the bytes do not fit.
+ * @param s: the bytes.
+ * @param n: their number.
+ */
+void sh_jb_mem(struct sh_jbuf* b, const char* s, size_t n);
+
+/**
+ * Append a NUL terminated literal as it is.
+ * @param b: the line.
+ * @param s: the text.
+ */
+void sh_jb_raw(struct sh_jbuf* b, const char* s);
+
+/**
+ * Append a quoted JSON string, escaped with sh_json_escape.
+ * @param b: the line.
+ * @param s: the bytes; NULL is written as an empty string.
+ * @param n: their number.
+ */
+void sh_jb_strn(struct sh_jbuf* b, const char* s, size_t n);
+
+/**
+ * Append a key and a quoted, escaped NUL terminated string value.
+ * @param b: the line.
+ * @param key: literal text before the value, e.g. ",\"name\":".
+ * @param s: the value; NULL is written as an empty string.
+ */
+void sh_jb_kstr(struct sh_jbuf* b, const char* key, const char* s);
+
+/**
+ * Append a key and an unsigned number.
+ * @param b: the line.
+ * @param key: literal text before the value.
+ * @param v: the number.
+ */
+void sh_jb_kuint(struct sh_jbuf* b, const char* key, unsigned long v);
+
+/**
+ * Open an ECS line: '{', "@timestamp" and "ecs.version".
+ * @param b: the line.
+ * @param ts: the time of the event.
+ */
+void sh_jb_open(struct sh_jbuf* b, const struct timespec* ts);
+
+/**
+ * End a line: '\n' and, when there is room, a NUL after it.
+ * @param b: the line.
+ * @return the line length including '\n', or 0 if it did not fit (the
+ *	caller must then not write the buffer).
+ */
+size_t sh_jb_close(struct sh_jbuf* b);
+
+/**
+ * Text of a socket address.  An IPv4-mapped IPv6 address is written as
+ * the IPv4 address.
+ * @param sa: the address.
+ * @param salen: its length.
+ * @param ip: destination of INET6_ADDRSTRLEN bytes.
+ * @param port: set to the port.
+ * @param v6: set to 1 for IPv6, 0 for IPv4.
+ * @return 1 on success, 0 for an unknown or short address.
+ */
+int sh_sockaddr_text(const struct sockaddr* sa, socklen_t salen, char* ip,
+	unsigned* port, int* v6);
+
 #endif /* SH_INTERNAL_H */

@@ -11,7 +11,8 @@
  * here and only here: the ECS version, the event kinds, the datasets and
  * actions, and the observer object.  Writers: lib/event.c (client
  * events), lib/log.c (the writer's events_dropped metric), lib/status.c
- * (reload, reload_failed, indicator_expired, stats).  Reader:
+ * (reload, reload_failed, indicator_expired, stats), listener/levent.c
+ * (the sinkhole listener's contacts).  Reader:
  * report/report_parse.c.  Plain string macros, no include, so the report
  * uses it without the core header.
  */
@@ -42,6 +43,9 @@
 #define SH_EV_DATASET_STATS SH_EV_MODULE ".stats"
 /** event.dataset of the writer's events_dropped line. */
 #define SH_EV_DATASET_LOG SH_EV_MODULE ".log"
+/** event.dataset of the sinkhole listener's lines (listener/): its
+ * contacts (kind alert) and its own started/stopped (kind event). */
+#define SH_EV_DATASET_LISTENER SH_EV_MODULE ".listener"
 
 /** event.action of a published set. */
 #define SH_EV_ACTION_RELOAD "reload"

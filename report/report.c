@@ -109,6 +109,15 @@ rep_usage(FILE* out)
 "            their median (the jitter); likely a beacon, shown with its\n"
 "            median interval and jitter\n"
 "  repeated  anything else: more than one burst, irregular\n"
+"verdicts (when a sinkhole-listener log is among the LOGs, joined by\n"
+"client address; extra columns in every output):\n"
+"  application_contact  TLS with a sinkholed SNI or HTTP with a sinkholed\n"
+"            Host: likely compromised (periodic_contact when the\n"
+"            lookups are periodic or the contacts repeat)\n"
+"  tcp_contact      TCP to the sinkhole, no sinkholed name sent\n"
+"  ping_traceroute  ICMP echo or UDP probes only: curiosity, troubleshooting\n"
+"  looked_up_only   nothing reached the sinkhole\n"
+"  clients are then ranked by verdict first.\n"
 "ranking: clients likely compromised first: periodic, then repeated,\n"
 "then one-off; within a pattern more bursts first, then more queries,\n"
 "then the latest last seen.  Events with origin 'internal' are grouped\n"
@@ -331,6 +340,25 @@ rep_keep(const struct rep_opts* o, const struct sh_report_event* ev)
 }
 
 /**
+ * Does a listener contact pass the filters?  The time and client
+ * filters apply; --feed and --indicator select lookups only.
+ * @param o: the options.
+ * @param ev: the contact.
+ * @return 1 if it does.
+ */
+static int
+rep_keep_contact(const struct rep_opts* o, const struct sh_report_event* ev)
+{
+	size_t i;
+	int hit;
+	if(ev->ts_ms < o->since || ev->ts_ms >= o->until)
+		return 0;
+	for(i = 0, hit = o->nclients == 0; !hit && i < o->nclients; i++)
+		hit = sh_report_cidr_match(&o->cidrs[i], ev->client);
+	return hit;
+}
+
+/**
  * Count and aggregate one line.
  * @param o: the options.
  * @param a: the aggregation.
@@ -350,6 +378,12 @@ rep_line(const struct rep_opts* o, struct sh_report_agg* a, char* line,
 			return 1;
 		a->counts.matched++;
 		return sh_report_agg_add(a, &ev);
+	case SH_REPORT_LINE_CONTACT:
+		a->counts.listener++;
+		if(!rep_keep_contact(o, &ev))
+			return 1;
+		return sh_report_agg_contact(a, &ev);
+	case SH_REPORT_LINE_LISTENER_NOTE: a->counts.listener++; return 1;
 	case SH_REPORT_LINE_METRIC: a->counts.metric++; return 1;
 	case SH_REPORT_LINE_NOTE: a->counts.notes++; return 1;
 	case SH_REPORT_LINE_OPS: a->counts.ops++; return 1;

@@ -16,6 +16,8 @@
  *  - report_classify.c: string interning, per-client and per-indicator
  *    aggregation with bounded memory, bursts and the pattern classifier;
  *  - report_render.c: the table, CSV, JSON and HTML outputs;
+ *  - report_contact.c: the sinkhole listener's lines (what a client did
+ *    with the sinkhole address) joined per client, and the verdicts;
  *  - report.c: options, filters and the driver, sh_report_main().
  * Every non-static name starts with sh_report_.  Times are milliseconds
  * since the epoch, UTC, in an int64_t.
@@ -73,6 +75,10 @@ enum sh_report_kind {
 	 * unbound_sinkhole.reload (reload, reload_failed,
 	 * indicator_expired), skipped and not counted as notes */
 	SH_REPORT_LINE_OPS,
+	/** a sinkhole listener alert: a client contacted the sinkhole */
+	SH_REPORT_LINE_CONTACT,
+	/** a sinkhole listener note ("started", "stopped"), skipped */
+	SH_REPORT_LINE_LISTENER_NOTE,
 	/** not JSON, malformed, or without the fields: counted as bad */
 	SH_REPORT_LINE_BAD
 };
@@ -110,6 +116,21 @@ struct sh_report_event {
 	/** observer.name: the resolver that wrote the line, "?" when
 	 * absent */
 	const char* observer;
+	/** event.dataset */
+	const char* dataset;
+	/** listener lines: event.action ("icmp_echo", "udp_probe",
+	 * "connection", "tls_client_hello", "http_request") */
+	const char* action;
+	/** listener lines: tls.client.server_name */
+	const char* sni;
+	/** listener lines: url.domain (the HTTP Host without port) */
+	const char* host;
+	/** listener lines: url.path */
+	const char* path;
+	/** listener lines: user_agent.original */
+	const char* user_agent;
+	/** listener lines: destination.port, -1 when absent */
+	int dport;
 };
 
 /**
@@ -319,6 +340,55 @@ enum sh_report_pattern {
 	SH_REPORT_ONEOFF
 };
 
+/** Most contact times kept per client for the timeline (the first
+ * ones; counts stay exact). */
+#define SH_REPORT_MARK_CAP 1024
+
+/** One contact on the timeline. */
+struct sh_report_mark {
+	/** when */
+	int64_t t;
+	/** 0 ICMP or UDP, 1 TCP, 2 TLS or HTTP */
+	int kind;
+};
+
+/** What the sinkhole listener saw of a client, after its DNS lookups. */
+struct sh_report_contacts {
+	/** ICMP echo requests, UDP probes, TCP connections (all), of
+	 * which TLS ClientHellos and HTTP requests */
+	uint64_t icmp, udp, tcp, tls, http;
+	/** TLS/HTTP contacts naming an indicator (SNI or Host at or below a
+	 * looked-up indicator); set by sh_report_verdicts */
+	uint64_t app;
+	/** first and last contact of any kind (INT64_MAX / INT64_MIN) */
+	int64_t first, last;
+	/** first and last TLS or HTTP contact */
+	int64_t app_first, app_last;
+	/** evidence: SNIs, Hosts, paths, User-Agents, destination ports
+	 * ("tcp/443", "udp/33434", "icmp") */
+	struct sh_report_tallies sni, host, path, ua, port;
+	/** contact times for the timeline, at most SH_REPORT_MARK_CAP */
+	struct sh_report_mark* marks;
+	/** marks used and allocated */
+	uint32_t nmarks, capmarks;
+};
+
+/** A client's verdict, joining its lookups with its contacts; ranking
+ * order.  Only given when a listener log was read. */
+enum sh_report_verdict {
+	/** TLS with a sinkholed SNI or HTTP with a sinkholed Host: likely
+	 * compromised (more so when periodic) */
+	SH_REPORT_V_APP = 0,
+	/** TCP to the sinkhole, but no application data naming an
+	 * indicator (a port probe, nc, an unknown protocol) */
+	SH_REPORT_V_TCP,
+	/** ICMP echo or UDP probes only: ping or traceroute, curiosity or
+	 * troubleshooting */
+	SH_REPORT_V_PING,
+	/** the name was looked up and nothing more reached the sinkhole */
+	SH_REPORT_V_LOOKUP
+};
+
 /** Everything known about one client (one client.ip). */
 struct sh_report_client {
 	/** the key: client.ip or SH_REPORT_INTERNAL; owned by the strmap */
@@ -355,6 +425,14 @@ struct sh_report_client {
 	double median_ms;
 	/** median absolute deviation / median (0 if < 2 intervals) */
 	double jitter;
+	/** what the sinkhole listener saw */
+	struct sh_report_contacts contact;
+	/** the verdict (sh_report_verdicts), when a listener log was read */
+	enum sh_report_verdict verdict;
+	/** 1 for an application contact that repeats regularly: the
+	 * lookups are periodic, or at least SH_REPORT_MIN_INTERVALS + 1
+	 * contacts over more than SH_REPORT_ONEOFF_SPAN_MS */
+	int periodic_contact;
 };
 
 /** One (indicator, client) pair. */
@@ -403,6 +481,10 @@ struct sh_report_counts {
 	uint64_t files;
 	/** files that ended in a read or decompression error */
 	uint64_t read_errors;
+	/** sinkhole listener lines (contacts and notes) */
+	uint64_t listener;
+	/** listener contacts aggregated (passing the filters) */
+	uint64_t contacts;
 };
 
 /** The aggregation of a run. */
@@ -469,6 +551,73 @@ int sh_report_agg_add(struct sh_report_agg* a,
  */
 struct sh_report_client* sh_report_agg_client_time(struct sh_report_agg* a,
 	const char* client, int64_t ts);
+
+/**
+ * Get a client by key, creating it without counting a query, and widen
+ * its first/last seen to ts.
+ * @param a: the aggregation.
+ * @param client: client key.
+ * @param ts: time of the activity.
+ * @return the client, or NULL on out of memory.
+ */
+struct sh_report_client* sh_report_agg_client(struct sh_report_agg* a,
+	const char* client, int64_t ts);
+
+/**
+ * Intern a string and count it in a client's small set.
+ * @param a: the aggregation (its atoms).
+ * @param t: the set.
+ * @param s: the string.
+ * @return 1 on success, 0 on out of memory.
+ */
+int sh_report_tally_str(struct sh_report_agg* a, struct sh_report_tallies* t,
+	const char* s);
+
+/**
+ * Sort a small set: more first, then by name.
+ * @param a: the aggregation.
+ * @param t: the set.
+ */
+void sh_report_tally_sort(struct sh_report_agg* a, struct sh_report_tallies* t);
+
+/**
+ * Add one sinkhole listener contact (report_contact.c).
+ * @param a: the aggregation.
+ * @param ev: a parsed SH_REPORT_LINE_CONTACT.
+ * @return 1 on success, 0 on out of memory.
+ */
+int sh_report_agg_contact(struct sh_report_agg* a,
+	const struct sh_report_event* ev);
+
+/**
+ * Give every client its verdict (report_contact.c): count the contacts
+ * naming an indicator and decide.  Called by sh_report_classify after
+ * the patterns, when counts.listener is not 0.
+ * @param a: the aggregation.
+ */
+void sh_report_verdicts(struct sh_report_agg* a);
+
+/**
+ * Name of a verdict, as in the CSV and JSON outputs.
+ * @param v: the verdict.
+ * @return "application_contact", "tcp_contact", "ping_traceroute" or
+ *	"looked_up_only".
+ */
+const char* sh_report_verdict_name(enum sh_report_verdict v);
+
+/**
+ * A verdict in words, for the table and the HTML page.
+ * @param c: the client, with its verdict.
+ * @return static text, e.g. "application contact (likely compromised,
+ *	periodic)".
+ */
+const char* sh_report_verdict_text(const struct sh_report_client* c);
+
+/**
+ * Free a client's contact evidence.
+ * @param c: the client.
+ */
+void sh_report_contacts_clear(struct sh_report_client* c);
 
 /**
  * Classify every client and sort them: periodic before repeated before

@@ -183,6 +183,7 @@ sh_report_agg_clear(struct sh_report_agg* a)
 		free(c->resolvers.v);
 		free(c->bursts);
 		free(c->pending);
+		sh_report_contacts_clear(c);
 	}
 	for(i = 0; i < a->ind_ids.n; i++)
 		free(a->inds[i].feeds.v);
@@ -234,8 +235,8 @@ tally_add(struct sh_report_tallies* t, uint32_t id)
  * @param s: the string.
  * @return 1 on success, 0 on out of memory.
  */
-static int
-tally_str(struct sh_report_agg* a, struct sh_report_tallies* t,
+int
+sh_report_tally_str(struct sh_report_agg* a, struct sh_report_tallies* t,
 	const char* s)
 {
 	uint32_t id;
@@ -397,8 +398,7 @@ array_room(void** v, uint32_t* cap, uint32_t n, size_t size)
 }
 
 struct sh_report_client*
-sh_report_agg_client_time(struct sh_report_agg* a, const char* client,
-	int64_t ts)
+sh_report_agg_client(struct sh_report_agg* a, const char* client, int64_t ts)
 {
 	struct sh_report_client* c;
 	uint32_t id;
@@ -412,8 +412,9 @@ sh_report_agg_client_time(struct sh_report_agg* a, const char* client,
 	if(r == 2) {
 		c->key = a->client_ids.str[id];
 		c->first = c->last = ts;
+		c->contact.first = c->contact.app_first = INT64_MAX;
+		c->contact.last = c->contact.app_last = INT64_MIN;
 	}
-	c->queries++;
 	if(ts < c->first)
 		c->first = ts;
 	if(ts > c->last)
@@ -422,6 +423,17 @@ sh_report_agg_client_time(struct sh_report_agg* a, const char* client,
 		a->first = ts;
 	if(ts > a->last)
 		a->last = ts;
+	return c;
+}
+
+struct sh_report_client*
+sh_report_agg_client_time(struct sh_report_agg* a, const char* client,
+	int64_t ts)
+{
+	struct sh_report_client* c = sh_report_agg_client(a, client, ts);
+	if(!c)
+		return NULL;
+	c->queries++;
 	return client_push(a, c, ts) ? c : NULL;
 }
 
@@ -453,7 +465,7 @@ agg_indicator(struct sh_report_agg* a, const struct sh_report_event* ev,
 		ind->first = ev->ts_ms;
 	if(ev->ts_ms > ind->last)
 		ind->last = ev->ts_ms;
-	return tally_str(a, &ind->feeds, ev->ruleset) ? ind : NULL;
+	return sh_report_tally_str(a, &ind->feeds, ev->ruleset) ? ind : NULL;
 }
 
 /**
@@ -567,10 +579,10 @@ sh_report_agg_add(struct sh_report_agg* a, const struct sh_report_event* ev)
 		p->first = ev->ts_ms;
 	if(ev->ts_ms > p->last)
 		p->last = ev->ts_ms;
-	return tally_str(a, &c->feeds, ev->ruleset) &&
-		tally_str(a, &c->types, ev->qtype) &&
-		tally_str(a, &c->transports, ev->transport) &&
-		tally_str(a, &c->resolvers, ev->observer ? ev->observer : "?");
+	return sh_report_tally_str(a, &c->feeds, ev->ruleset) &&
+		sh_report_tally_str(a, &c->types, ev->qtype) &&
+		sh_report_tally_str(a, &c->transports, ev->transport) &&
+		sh_report_tally_str(a, &c->resolvers, ev->observer ? ev->observer : "?");
 }
 
 /* ------------------------------------------------------------------ */
@@ -660,6 +672,12 @@ client_rank_cmp(const void* x, const void* y, void* arg)
 	const struct sh_report_agg* a = (const struct sh_report_agg*)arg;
 	const struct sh_report_client* c = &a->clients[*(const uint32_t*)x];
 	const struct sh_report_client* d = &a->clients[*(const uint32_t*)y];
+	/* with a listener log, what a client did with the sinkhole comes
+	 * first: a periodic application contact before a one-off one */
+	if(a->counts.listener && c->verdict != d->verdict)
+		return (int)c->verdict - (int)d->verdict;
+	if(a->counts.listener && c->periodic_contact != d->periodic_contact)
+		return d->periodic_contact - c->periodic_contact;
 	if(c->pattern != d->pattern)
 		return (int)c->pattern - (int)d->pattern;
 	if(c->n_bursts != d->n_bursts)
@@ -690,14 +708,11 @@ tally_cmp(const void* x, const void* y, void* arg)
 	return strcmp(a->atoms.str[p->id], a->atoms.str[q->id]);
 }
 
-/**
- * Sort a small set.
- * @param a: the aggregation.
- * @param t: the set.
- */
-static void
-tally_sort(struct sh_report_agg* a, struct sh_report_tallies* t)
+void
+sh_report_tally_sort(struct sh_report_agg* a, struct sh_report_tallies* t)
 {
+	if(t->n < 2)
+		return;		/* also: no NULL array to qsort_r */
 	qsort_r(t->v, t->n, sizeof(*t->v), tally_cmp, a);
 }
 
@@ -707,13 +722,15 @@ sh_report_classify(struct sh_report_agg* a)
 	uint32_t i, n = a->client_ids.n;
 	for(i = 0; i < n; i++) {
 		sh_report_classify_client(a, &a->clients[i]);
-		tally_sort(a, &a->clients[i].feeds);
-		tally_sort(a, &a->clients[i].types);
-		tally_sort(a, &a->clients[i].transports);
-		tally_sort(a, &a->clients[i].resolvers);
+		sh_report_tally_sort(a, &a->clients[i].feeds);
+		sh_report_tally_sort(a, &a->clients[i].types);
+		sh_report_tally_sort(a, &a->clients[i].transports);
+		sh_report_tally_sort(a, &a->clients[i].resolvers);
 	}
 	for(i = 0; i < a->ind_ids.n; i++)
-		tally_sort(a, &a->inds[i].feeds);
+		sh_report_tally_sort(a, &a->inds[i].feeds);
+	if(a->counts.listener)
+		sh_report_verdicts(a);
 	free(a->order);
 	if(!(a->order = malloc(((size_t)n + 1) * sizeof(*a->order))))
 		return 0;

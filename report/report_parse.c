@@ -47,14 +47,16 @@
 /** The objects whose members the report reads. */
 enum js_ctx {
 	JC_TOP, JC_EVENT, JC_CLIENT, JC_RULE, JC_DNS, JC_QUESTION,
-	JC_NETWORK, JC_UNBOUND, JC_OBSERVER, JC_OTHER
+	JC_NETWORK, JC_UNBOUND, JC_OBSERVER, JC_TLS, JC_TLS_CLIENT, JC_URL,
+	JC_UA, JC_DEST, JC_OTHER
 };
 
 /** The fields the report reads. */
 enum js_field {
 	JF_NONE = -1, JF_TIMESTAMP = 0, JF_KIND, JF_REASON, JF_CLIENT_IP,
 	JF_RULE, JF_RULESET, JF_QNAME, JF_QTYPE, JF_TRANSPORT, JF_ORIGIN,
-	JF_NET_TRANSPORT, JF_DATASET, JF_OBSERVER, JF_COUNT
+	JF_NET_TRANSPORT, JF_DATASET, JF_OBSERVER, JF_ACTION, JF_SNI, JF_HOST,
+	JF_PATH, JF_UA, JF_DPORT, JF_COUNT
 };
 
 /** A member the report knows: a field (string) or a nested object. */
@@ -91,7 +93,19 @@ static const struct js_key js_keys[] = {
 	{JC_NETWORK, "transport", JF_NET_TRANSPORT, JC_OTHER},
 	{JC_UNBOUND, "transport", JF_TRANSPORT, JC_OTHER},
 	{JC_UNBOUND, "origin", JF_ORIGIN, JC_OTHER},
-	{JC_OBSERVER, "name", JF_OBSERVER, JC_OTHER}
+	{JC_OBSERVER, "name", JF_OBSERVER, JC_OTHER},
+	/* the sinkhole listener's lines */
+	{JC_EVENT, "action", JF_ACTION, JC_OTHER},
+	{JC_TOP, "tls", JF_NONE, JC_TLS},
+	{JC_TLS, "client", JF_NONE, JC_TLS_CLIENT},
+	{JC_TLS_CLIENT, "server_name", JF_SNI, JC_OTHER},
+	{JC_TOP, "url", JF_NONE, JC_URL},
+	{JC_URL, "domain", JF_HOST, JC_OTHER},
+	{JC_URL, "path", JF_PATH, JC_OTHER},
+	{JC_TOP, "user_agent", JF_NONE, JC_UA},
+	{JC_UA, "original", JF_UA, JC_OTHER},
+	{JC_TOP, "destination", JF_NONE, JC_DEST},
+	{JC_DEST, "port", JF_DPORT, JC_OTHER}
 };
 
 /** Scanner state over one line. */
@@ -106,6 +120,8 @@ struct js {
 	const char* f[JF_COUNT];
 	/** the decoded length of each field */
 	size_t flen[JF_COUNT];
+	/** destination.port (a number, not a string), -1 when absent */
+	long dport;
 };
 
 static int js_value(struct js* j, enum js_field field, enum js_ctx child);
@@ -394,6 +410,29 @@ js_array(struct js* j)
 }
 
 /**
+ * Read destination.port: an integer 0..65535, once.
+ * @param j: the scanner, at the value.
+ * @return 1 on success, 0 if malformed, out of range or repeated.
+ */
+static int
+js_port(struct js* j)
+{
+	const char* s = j->p;
+	long v = 0;
+	if(j->dport >= 0 || !js_number(j))
+		return 0;
+	for(; s < j->p; s++) {
+		if(*s < '0' || *s > '9' || v > 65535)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	if(v > 65535)
+		return 0;
+	j->dport = v;
+	return 1;
+}
+
+/**
  * Read a value.  A wanted field must be a string and appear once; a
  * wanted object must be an object.
  * @param j: the scanner, at the value.
@@ -408,6 +447,8 @@ js_value(struct js* j, enum js_field field, enum js_ctx child)
 	size_t len;
 	if(j->p >= j->end)
 		return 0;
+	if(field == JF_DPORT)
+		return js_port(j);
 	if(field != JF_NONE) {
 		if(*j->p != '"' || j->f[field] || !js_string(j, &s, &len))
 			return 0;
@@ -476,12 +517,47 @@ js_event(const struct js* j, struct sh_report_event* ev)
 	return SH_REPORT_LINE_EVENT;
 }
 
+/**
+ * Check and copy the fields of a sinkhole listener alert: a client's
+ * contact with the sinkhole address.
+ * @param j: the scanner after a successful parse.
+ * @param ev: filled in.
+ * @return SH_REPORT_LINE_CONTACT, or SH_REPORT_LINE_BAD.
+ */
+static enum sh_report_kind
+js_contact(const struct js* j, struct sh_report_event* ev)
+{
+	int i;
+	for(i = 0; i < JF_COUNT; i++)
+		if(j->f[i] && strlen(j->f[i]) != j->flen[i])
+			return SH_REPORT_LINE_BAD;
+	ev->timestamp = j->f[JF_TIMESTAMP];
+	ev->client = j->f[JF_CLIENT_IP];
+	ev->action = j->f[JF_ACTION];
+	if(!ev->timestamp || !sh_report_parse_time(ev->timestamp, &ev->ts_ms)
+		|| !ev->client || !ip_valid(ev->client) || !ev->action ||
+		!*ev->action)
+		return SH_REPORT_LINE_BAD;
+	ev->net_transport = j->f[JF_NET_TRANSPORT];
+	ev->transport = ev->net_transport && *ev->net_transport ?
+		ev->net_transport : "?";
+	ev->sni = j->f[JF_SNI];
+	ev->host = j->f[JF_HOST];
+	ev->path = j->f[JF_PATH];
+	ev->user_agent = j->f[JF_UA];
+	ev->dport = (int)j->dport;
+	return SH_REPORT_LINE_CONTACT;
+}
+
 enum sh_report_kind
 sh_report_parse_line(char* line, size_t len, struct sh_report_event* ev)
 {
 	struct js j;
+	int lsn;
 	memset(ev, 0, sizeof(*ev));
 	memset(&j, 0, sizeof(j));
+	ev->dport = -1;
+	j.dport = -1;
 	j.p = line;
 	j.end = line + len;
 	js_ws(&j);
@@ -491,6 +567,13 @@ sh_report_parse_line(char* line, size_t len, struct sh_report_event* ev)
 	if(j.p != j.end || !j.f[JF_KIND])
 		return SH_REPORT_LINE_BAD;
 	ev->kind = j.f[JF_KIND];
+	ev->dataset = j.f[JF_DATASET];
+	lsn = j.f[JF_DATASET] && strcmp(j.f[JF_DATASET],
+		SH_EV_DATASET_LISTENER) == 0;
+	if(lsn && strcmp(ev->kind, SH_EV_KIND_EVENT) == 0)
+		return SH_REPORT_LINE_LISTENER_NOTE;
+	if(lsn && strcmp(ev->kind, SH_EV_KIND_ALERT) == 0)
+		return js_contact(&j, ev);
 	if(strcmp(ev->kind, SH_EV_KIND_METRIC) == 0)
 		return SH_REPORT_LINE_METRIC;
 	if(strcmp(ev->kind, SH_EV_KIND_EVENT) == 0)

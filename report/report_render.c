@@ -38,6 +38,10 @@
 #define COLOR_PERIODIC "#d62728"
 #define COLOR_REPEATED "#ff7f0e"
 #define COLOR_ONEOFF "#1f77b4"
+/** Colours of the contacts with the sinkhole on the timeline. */
+#define COLOR_CONTACT_APP "#7f0000"
+#define COLOR_CONTACT_TCP "#8c564b"
+#define COLOR_CONTACT_PING "#2ca02c"
 
 /* ------------------------------------------------------------------ */
 /* Growing strings                                                     */
@@ -265,6 +269,47 @@ pairs_text(struct sb* b, const struct sh_report_agg* a,
 		sb_add(b, ", +%llu more", (unsigned long long)(n - i));
 }
 
+/**
+ * Write what the listener saw of a client as counts: "icmp:1 udp:3
+ * tcp:2 tls:1 http:1 app:2".
+ * @param b: destination.
+ * @param k: the client's contacts.
+ */
+static void
+contacts_text(struct sb* b, const struct sh_report_contacts* k)
+{
+	sb_add(b, "icmp:%llu udp:%llu tcp:%llu tls:%llu http:%llu app:%llu",
+		(unsigned long long)k->icmp, (unsigned long long)k->udp,
+		(unsigned long long)k->tcp, (unsigned long long)k->tls,
+		(unsigned long long)k->http, (unsigned long long)k->app);
+}
+
+/**
+ * Write a client's evidence: "sni=a,b host=c path=/x ua=\"..\"
+ * ports=tcp/443:2" (only what there is), for the table and the page.
+ * @param b: destination.
+ * @param a: the aggregation.
+ * @param k: the client's contacts.
+ */
+static void
+evidence_text(struct sb* b, const struct sh_report_agg* a,
+	const struct sh_report_contacts* k)
+{
+	static const char* const label[] = {"sni=", "host=", "path=", "ua=",
+		"ports="};
+	const struct sh_report_tallies* t[5];
+	int i, first = 1;
+	t[0] = &k->sni; t[1] = &k->host; t[2] = &k->path; t[3] = &k->ua;
+	t[4] = &k->port;
+	for(i = 0; i < 5; i++) {
+		if(t[i]->n == 0)
+			continue;
+		sb_add(b, "%s%s", first ? "" : " ", label[i]);
+		tally_text(b, a, t[i], i == 4, i == 3 ? " | " : ",");
+		first = 0;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* The terminal table                                                  */
 /* ------------------------------------------------------------------ */
@@ -462,6 +507,15 @@ table_client(struct tbl* t, const struct sh_report_agg* a, uint32_t rank,
 	sb_reset(&b);
 	tally_text(&b, a, &c->resolvers, 1, " ");
 	tbl_add(t, sb_str(&b));
+	if(a->counts.listener) {
+		tbl_add(t, sh_report_verdict_text(c));
+		sb_reset(&b);
+		contacts_text(&b, &c->contact);
+		tbl_add(t, sb_str(&b));
+		sb_reset(&b);
+		evidence_text(&b, a, &c->contact);
+		tbl_add(t, b.len ? sb_str(&b) : "-");
+	}
 	free(b.s);
 }
 
@@ -476,16 +530,24 @@ table_clients(FILE* out, const struct sh_report_agg* a)
 {
 	static const char* const head[] = {"#", "PATTERN", "CLIENT", "NAME",
 		"QUERIES", "BURSTS", "FIRST SEEN", "LAST SEEN", "INDICATORS",
-		"FEEDS", "TYPES", "TRANSPORTS", "RESOLVERS"};
-	struct tbl t = {13, head, "rlllrrlllllll", NULL, 0, 0, 1};
+		"FEEDS", "TYPES", "TRANSPORTS", "RESOLVERS", "VERDICT",
+		"CONTACTS", "EVIDENCE"};
+	/* the verdict columns only when a listener log was read */
+	struct tbl t = {a->counts.listener ? 16 : 13, head, "rlllrrllllllllll",
+		NULL, 0, 0, 1};
 	size_t* off;
 	const struct sh_report_pair** v = sh_report_pairs_group(a, 1, &off);
 	uint32_t i, id;
 	int ok;
 	if(!v)
 		return 0;
-	fprintf(out, "CLIENTS (likely compromised first: periodic, repeated, "
-		"one-off; then more bursts, more queries, latest)\n");
+	if(a->counts.listener)
+		fprintf(out, "CLIENTS (likely compromised first: application "
+			"contact, TCP contact, ping/traceroute, looked up only; "
+			"then periodic, repeated, one-off)\n");
+	else	fprintf(out, "CLIENTS (likely compromised first: periodic, "
+			"repeated, one-off; then more bursts, more queries, "
+			"latest)\n");
 	for(i = 0; i < a->client_ids.n; i++) {
 		id = a->order[i];
 		table_client(&t, a, i + 1, &a->clients[id], v + off[id],
@@ -610,6 +672,37 @@ sh_report_render_table(FILE* out, const struct sh_report_agg* a,
 /* ------------------------------------------------------------------ */
 
 /**
+ * Write the verdict columns of a client's CSV row: verdict,
+ * periodic_contact, icmp, udp, tcp, tls, http, app, sni, hosts, paths,
+ * user_agents, ports (lists space separated; User-Agents " | ").
+ * @param out: where.
+ * @param a: the aggregation.
+ * @param c: the client.
+ * @param b: scratch.
+ */
+static void
+csv_contact(FILE* out, const struct sh_report_agg* a,
+	const struct sh_report_client* c, struct sb* b)
+{
+	const struct sh_report_contacts* k = &c->contact;
+	const struct sh_report_tallies* t[5];
+	int i;
+	t[0] = &k->sni; t[1] = &k->host; t[2] = &k->path; t[3] = &k->ua;
+	t[4] = &k->port;
+	fprintf(out, ",%s,%d,%llu,%llu,%llu,%llu,%llu,%llu",
+		sh_report_verdict_name(c->verdict), c->periodic_contact,
+		(unsigned long long)k->icmp, (unsigned long long)k->udp,
+		(unsigned long long)k->tcp, (unsigned long long)k->tls,
+		(unsigned long long)k->http, (unsigned long long)k->app);
+	for(i = 0; i < 5; i++) {
+		sb_reset(b);
+		tally_text(b, a, t[i], i == 4, i == 3 ? " | " : " ");
+		putc(',', out);
+		sh_report_csv_str(out, sb_str(b));
+	}
+}
+
+/**
  * Write one client as a CSV row.
  * @param out: where.
  * @param a: the aggregation.
@@ -658,6 +751,8 @@ csv_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	tally_text(&b, a, &c->resolvers, 1, " ");
 	putc(',', out);
 	sh_report_csv_str(out, sb_str(&b));
+	if(a->counts.listener)
+		csv_contact(out, a, c, &b);
 	putc('\n', out);
 	free(b.s);
 }
@@ -672,7 +767,11 @@ sh_report_render_csv(FILE* out, const struct sh_report_agg* a)
 		return 0;
 	fputs("rank,pattern,client,name,queries,bursts,first_seen,last_seen,"
 		"span_s,median_interval_s,jitter,indicators,feeds,qtypes,"
-		"transports,resolvers\n", out);
+		"transports,resolvers", out);
+	if(a->counts.listener)
+		fputs(",verdict,periodic_contact,icmp,udp,tcp,tls,http,app,sni,"
+			"hosts,paths,user_agents,ports", out);
+	putc('\n', out);
 	for(i = 0; i < a->client_ids.n; i++) {
 		id = a->order[i];
 		csv_client(out, a, i + 1, &a->clients[id], v + off[id],
@@ -836,11 +935,53 @@ json_summary(FILE* out, const struct sh_report_agg* a,
 	json_strv(out, m->clients);
 	fputs(",\"indicator\":", out);
 	json_strv(out, m->indicators);
-	fprintf(out, "},\"thresholds\":{\"burst_gap_s\":%g,\"one_off_span_s\":"
+	putc('}', out);
+	if(k->listener)
+		fprintf(out, ",\"listener_lines\":%llu,\"contacts\":%llu",
+			(unsigned long long)k->listener,
+			(unsigned long long)k->contacts);
+	fprintf(out, ",\"thresholds\":{\"burst_gap_s\":%g,\"one_off_span_s\":"
 		"%g,\"min_intervals\":%d,\"max_jitter\":%g,\"burst_cap\":%d}}",
 		SH_REPORT_BURST_GAP_MS / 1000.0, SH_REPORT_ONEOFF_SPAN_MS /
 		1000.0, SH_REPORT_MIN_INTERVALS, SH_REPORT_MAX_JITTER,
 		SH_REPORT_BURST_CAP);
+}
+
+/**
+ * Write a client's verdict and contacts: "verdict", "verdict_text",
+ * "periodic_contact" and "contacts" {counts, first/last, evidence}.
+ * @param out: where.
+ * @param a: the aggregation.
+ * @param c: the client.
+ */
+static void
+json_contact(FILE* out, const struct sh_report_agg* a,
+	const struct sh_report_client* c)
+{
+	const struct sh_report_contacts* k = &c->contact;
+	fprintf(out, ",\"verdict\":\"%s\",\"verdict_text\":",
+		sh_report_verdict_name(c->verdict));
+	sh_report_json_str(out, sh_report_verdict_text(c));
+	fprintf(out, ",\"periodic_contact\":%s,\"contacts\":{\"icmp\":%llu,"
+		"\"udp\":%llu,\"tcp\":%llu,\"tls\":%llu,\"http\":%llu,"
+		"\"app\":%llu,\"first\":", c->periodic_contact ? "true" :
+		"false", (unsigned long long)k->icmp, (unsigned long long)k->udp,
+		(unsigned long long)k->tcp, (unsigned long long)k->tls,
+		(unsigned long long)k->http, (unsigned long long)k->app);
+	json_time(out, k->first <= k->last ? k->first : INT64_MIN);
+	fputs(",\"last\":", out);
+	json_time(out, k->first <= k->last ? k->last : INT64_MIN);
+	fputs(",\"sni\":", out);
+	json_tally(out, a, &k->sni);
+	fputs(",\"hosts\":", out);
+	json_tally(out, a, &k->host);
+	fputs(",\"paths\":", out);
+	json_tally(out, a, &k->path);
+	fputs(",\"user_agents\":", out);
+	json_tally(out, a, &k->ua);
+	fputs(",\"ports\":", out);
+	json_tally(out, a, &k->port);
+	putc('}', out);
 }
 
 /**
@@ -889,6 +1030,8 @@ json_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	json_tally(out, a, &c->transports);
 	fputs(",\"resolvers\":", out);
 	json_tally(out, a, &c->resolvers);
+	if(a->counts.listener)
+		json_contact(out, a, c);
 	putc('}', out);
 }
 
@@ -984,6 +1127,8 @@ static const char html_css[] =
 ".periodic{background:#fbe3e3}.repeated{background:#fdf0e0}"
 ".one-off{background:#e6eef7}\n"
 ".summary td{border:none;padding:0 12px 0 0}\n"
+".application_contact{background:#f7c6c6}.tcp_contact{background:#fbe3c8}"
+".ping_traceroute{background:#e6eef7}.looked_up_only{background:#eef5e6}\n"
 "svg text{font:11px 'DejaVu Sans Mono',monospace;fill:#222}\n";
 
 /**
@@ -1064,6 +1209,44 @@ tl_axis(FILE* out, const struct sh_report_agg* a, long height)
 }
 
 /**
+ * Write a client's contacts with the sinkhole on its timeline row,
+ * above its lookup ticks: a small triangle per contact (one per pixel
+ * column and kind), coloured by kind.
+ * @param out: where.
+ * @param a: the aggregation.
+ * @param k: the client's contacts.
+ * @param y: top of the row.
+ */
+static void
+tl_marks(FILE* out, const struct sh_report_agg* a,
+	const struct sh_report_contacts* k, long y)
+{
+	static const char* const cls[] = {"contact-ping", "contact-tcp",
+		"contact-app"};
+	static const char* const colors[] = {COLOR_CONTACT_PING,
+		COLOR_CONTACT_TCP, COLOR_CONTACT_APP};
+	long last[3] = {-1, -1, -1}, x;
+	uint32_t i;
+	int kind;
+	for(kind = 0; kind < 3; kind++) {
+		fprintf(out, "<path class=\"%s\" fill=\"%s\" d=\"", cls[kind],
+			colors[kind]);
+		for(i = 0; i < k->nmarks; i++) {
+			if(k->marks[i].kind != kind)
+				continue;
+			x = tl_x(a, k->marks[i].t);
+			if(x == last[kind])
+				continue;
+			/* a small down-pointing triangle above the lookup
+			 * ticks (which start at y + 3), never covering them */
+			fprintf(out, "M%ld %ldh5l-2.5 3z", x - 2, y);
+			last[kind] = x;
+		}
+		fputs("\"/>\n", out);
+	}
+}
+
+/**
  * Write one client's row of the timeline: a label and one tick per
  * burst (as wide as the burst lasts), ticks sharing a pixel drawn once.
  * @param out: where.
@@ -1104,7 +1287,10 @@ tl_row(FILE* out, const struct sh_report_agg* a,
 			TL_ROW - 6, x1 - x0 + 1);
 		last = x1;
 	}
-	fputs("\"/></g>\n", out);
+	fputs("\"/>\n", out);
+	if(c->contact.nmarks)
+		tl_marks(out, a, &c->contact, y);
+	fputs("</g>\n", out);
 }
 
 /**
@@ -1126,6 +1312,14 @@ html_timeline(FILE* out, const struct sh_report_agg* a)
 		"<span style=\"color:%s\">&#9632;</span> one-off.</p>\n",
 		SH_REPORT_BURST_GAP_MS / 1000, COLOR_PERIODIC, COLOR_REPEATED,
 		COLOR_ONEOFF);
+	if(a->counts.listener)
+		fprintf(out, "<p>Contacts with the sinkhole address (the "
+			"listener's log), on the same rows: "
+			"<span style=\"color:%s\">&#9660;</span> application "
+			"(TLS, HTTP) <span style=\"color:%s\">&#9660;</span> "
+			"other TCP <span style=\"color:%s\">&#9660;</span> "
+			"ping, traceroute.</p>\n", COLOR_CONTACT_APP,
+			COLOR_CONTACT_TCP, COLOR_CONTACT_PING);
 	fprintf(out, "<svg id=\"timeline\" width=\"%d\" height=\"%ld\" "
 		"viewBox=\"0 0 %d %ld\" shape-rendering=\"crispEdges\">\n",
 		TL_LABEL + TL_WIDTH + 10, height, TL_LABEL + TL_WIDTH + 10,
@@ -1198,6 +1392,16 @@ html_client(FILE* out, const struct sh_report_agg* a, uint32_t rank,
 	sb_reset(b);
 	tally_text(b, a, &c->resolvers, 1, " ");
 	html_td(out, NULL, sb_str(b));
+	if(a->counts.listener) {
+		html_td(out, sh_report_verdict_name(c->verdict),
+			sh_report_verdict_text(c));
+		sb_reset(b);
+		contacts_text(b, &c->contact);
+		html_td(out, NULL, sb_str(b));
+		sb_reset(b);
+		evidence_text(b, a, &c->contact);
+		html_td(out, "l evidence", sb_str(b));
+	}
 	fputs("</tr>\n", out);
 }
 
@@ -1222,7 +1426,10 @@ html_clients(FILE* out, const struct sh_report_agg* a)
 		"</th><th>client</th><th>name</th><th>queries</th><th>bursts"
 		"</th><th>first seen</th><th>last seen</th><th>indicators</th>"
 		"<th>feeds</th><th>types</th><th>transports</th>"
-		"<th>resolvers</th></tr>\n", out);
+		"<th>resolvers</th>", out);
+	if(a->counts.listener)
+		fputs("<th>verdict</th><th>contacts</th><th>evidence</th>", out);
+	fputs("</tr>\n", out);
 	for(i = 0; i < a->client_ids.n; i++) {
 		id = a->order[i];
 		html_client(out, a, i + 1, &a->clients[id], &b, v + off[id],

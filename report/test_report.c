@@ -1024,6 +1024,143 @@ test_mixed_ranking(void** state)
 	sh_report_agg_clear(&a);
 }
 
+/**
+ * Parse a listener line built from its parts and, when a is not NULL
+ * and it parses, aggregate it as the driver does.
+ * @param a: the aggregation, or NULL.
+ * @param ip: client.ip.
+ * @param action: event.action.
+ * @param transport: network.transport.
+ * @param port: destination.port, -1 for none.
+ * @param extra: more members, each starting with ','.
+ * @param ms: the time.
+ * @return the kind of the line.
+ */
+static enum sh_report_kind
+contact_line(struct sh_report_agg* a, const char* ip, const char* action,
+	const char* transport, int port, const char* extra, int64_t ms)
+{
+	char line[1024], buf[1024], ts[32], dst[64];
+	struct sh_report_event ev;
+	enum sh_report_kind k;
+	/* ICMP has no port: the listener writes none */
+	if(port >= 0)
+		snprintf(dst, sizeof(dst), ",\"port\":%d", port);
+	else	dst[0] = 0;
+	snprintf(line, sizeof(line), "{\"@timestamp\":\"%s\",\"event\":{\"kind"
+		"\":\"alert\",\"action\":\"%s\",\"dataset\":\"unbound_sinkhole."
+		"listener\"},\"client\":{\"ip\":\"%s\"},\"destination\":{\"ip\":"
+		"\"10.66.0.66\"%s},\"network\":{\"transport\":\"%s\"}%s}",
+		sh_report_fmt_time(ms, 1, ts), action, ip, dst, transport, extra);
+	k = parse(line, buf, sizeof(buf), &ev);
+	if(k == SH_REPORT_LINE_CONTACT && a) {
+		a->counts.listener++;
+		assert_true(sh_report_agg_contact(a, &ev));
+	}
+	return k;
+}
+
+static void
+test_contact_parse(void** state)
+{
+	char buf[1024];
+	struct sh_report_event ev;
+	(void)state;
+	assert_int_equal(parse("{\"@timestamp\":\"2026-01-01T00:00:00.000Z\","
+		"\"event\":{\"kind\":\"alert\",\"action\":\"http_request\","
+		"\"dataset\":\"unbound_sinkhole.listener\"},\"client\":{\"ip\":"
+		"\"10.0.0.9\"},\"destination\":{\"port\":8080},\"network\":{"
+		"\"transport\":\"tcp\",\"protocol\":\"http\"},\"url\":{\"path\":"
+		"\"/a\",\"domain\":\"x.test\"},\"user_agent\":{\"original\":"
+		"\"ua \\\"q\\\"\"},\"tls\":{\"client\":{\"server_name\":\"s.test\"}}}",
+		buf, sizeof(buf), &ev), SH_REPORT_LINE_CONTACT);
+	assert_string_equal(ev.action, "http_request");
+	assert_string_equal(ev.client, "10.0.0.9");
+	assert_string_equal(ev.transport, "tcp");
+	assert_string_equal(ev.path, "/a");
+	assert_string_equal(ev.host, "x.test");
+	assert_string_equal(ev.user_agent, "ua \"q\"");
+	assert_string_equal(ev.sni, "s.test");
+	assert_int_equal(ev.dport, 8080);
+	/* the listener's own notes are not contacts */
+	assert_int_equal(kind_of("{\"@timestamp\":\"2026-01-01T00:00:00Z\","
+		"\"event\":{\"kind\":\"event\",\"action\":\"started\",\"dataset\":"
+		"\"unbound_sinkhole.listener\"}}"), SH_REPORT_LINE_LISTENER_NOTE);
+	/* bad: no client, a port as a string, out of range, twice */
+	assert_int_equal(contact_line(NULL, "nope", "connection", "tcp", 1, "",
+		T0), SH_REPORT_LINE_BAD);
+	assert_int_equal(kind_of("{\"@timestamp\":\"2026-01-01T00:00:00Z\","
+		"\"event\":{\"kind\":\"alert\",\"action\":\"connection\",\"dataset"
+		"\":\"unbound_sinkhole.listener\"},\"client\":{\"ip\":\"10.0.0.1\"}"
+		",\"destination\":{\"port\":\"80\"}}"), SH_REPORT_LINE_BAD);
+	assert_int_equal(contact_line(NULL, "10.0.0.1", "connection", "tcp",
+		65536, "", T0), SH_REPORT_LINE_BAD);
+	assert_int_equal(contact_line(NULL, "10.0.0.1", "connection", "tcp",
+		80, ",\"destination\":{\"port\":81}", T0), SH_REPORT_LINE_BAD);
+	assert_int_equal(contact_line(NULL, "10.0.0.1", "connection", "tcp",
+		80, "", T0), SH_REPORT_LINE_CONTACT);
+	assert_int_equal(kind_of("{\"@timestamp\":\"2026-01-01T00:00:00Z\","
+		"\"event\":{\"kind\":\"alert\",\"action\":\"connection\",\"dataset"
+		"\":\"unbound_sinkhole.listener\"},\"client\":{\"ip\":\"10.0.0.1\"}"
+		",\"destination\":{\"port\":-1}}"), SH_REPORT_LINE_BAD);
+}
+
+static void
+test_contact_verdicts(void** state)
+{
+	struct sh_report_agg a;
+	const struct sh_report_client* c;
+	size_t i;
+	(void)state;
+	assert_true(sh_report_agg_init(&a));
+	/* .1 pinged, .2 fetched over TLS and HTTP, .3 only looked up, .4
+	 * connected with a name that is not sinkholed, .5 beacons over TLS
+	 * every 5 minutes, .6 contacted without any lookup */
+	for(i = 1; i <= 5; i++) {
+		char ip[32];
+		snprintf(ip, sizeof(ip), "10.0.0.%u", (unsigned)i);
+		add(&a, ip, "evil.test", T0);
+	}
+	contact_line(&a, "10.0.0.1", "icmp_echo", "icmp", -1, "", T0 + 10);
+	contact_line(&a, "10.0.0.1", "udp_probe", "udp", 33434, "", T0 + 20);
+	contact_line(&a, "10.0.0.2", "tls_client_hello", "tcp", 443,
+		",\"tls\":{\"client\":{\"server_name\":\"WWW.Evil.Test\"}}", T0 + 5);
+	contact_line(&a, "10.0.0.2", "http_request", "tcp", 80, ",\"url\":{"
+		"\"domain\":\"evil.test\",\"path\":\"/gate\"},\"user_agent\":{"
+		"\"original\":\"bot\"}", T0 + 6);
+	contact_line(&a, "10.0.0.4", "tls_client_hello", "tcp", 443,
+		",\"tls\":{\"client\":{\"server_name\":\"notevil.test\"}}", T0 + 5);
+	for(i = 0; i < 6; i++)
+		contact_line(&a, "10.0.0.5", "tls_client_hello", "tcp", 443,
+			",\"tls\":{\"client\":{\"server_name\":\"evil.test\"}}",
+			T0 + 1000 + (int64_t)i * 300000);
+	contact_line(&a, "10.0.0.6", "connection", "tcp", 31337, "", T0 + 7);
+	assert_true(sh_report_classify(&a));
+	assert_string_equal(a.clients[a.order[0]].key, "10.0.0.5");
+	assert_true(a.clients[a.order[0]].periodic_contact);
+	assert_string_equal(a.clients[a.order[1]].key, "10.0.0.2");
+	c = &a.clients[a.order[1]];
+	assert_int_equal(c->verdict, SH_REPORT_V_APP);
+	assert_false(c->periodic_contact);
+	assert_true(c->contact.app == 2 && c->contact.tls == 1 &&
+		c->contact.http == 1);
+	assert_string_equal(a.atoms.str[c->contact.path.v[0].id], "/gate");
+	assert_string_equal(a.atoms.str[c->contact.ua.v[0].id], "bot");
+	c = &a.clients[sh_report_strmap_find(&a.client_ids, "10.0.0.1")];
+	assert_int_equal(c->verdict, SH_REPORT_V_PING);
+	assert_true(c->contact.icmp == 1 && c->contact.udp == 1);
+	c = &a.clients[sh_report_strmap_find(&a.client_ids, "10.0.0.3")];
+	assert_int_equal(c->verdict, SH_REPORT_V_LOOKUP);
+	c = &a.clients[sh_report_strmap_find(&a.client_ids, "10.0.0.4")];
+	assert_int_equal(c->verdict, SH_REPORT_V_TCP);
+	c = &a.clients[sh_report_strmap_find(&a.client_ids, "10.0.0.6")];
+	assert_int_equal(c->verdict, SH_REPORT_V_TCP);
+	assert_true(c->queries == 0);
+	assert_string_equal(sh_report_verdict_name(SH_REPORT_V_PING),
+		"ping_traceroute");
+	sh_report_agg_clear(&a);
+}
+
 int
 main(void)
 {
@@ -1052,6 +1189,8 @@ main(void)
 		cmocka_unit_test(test_burst_cap),
 		cmocka_unit_test(test_mixed_ranking),
 		cmocka_unit_test(test_resolvers),
+		cmocka_unit_test(test_contact_parse),
+		cmocka_unit_test(test_contact_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,6 +59,7 @@ TEST_PACKAGES=(
 	libcmocka-dev
 	valgrind tshark tcpdump clang libclang-rt-14-dev python3
 	chromium fonts-dejavu-core apparmor
+	iputils-ping traceroute curl openssl netcat-openbsd nftables util-linux
 )
 PACKAGES=("${RUN_PACKAGES[@]}" "${DEB_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
 

@@ -223,6 +223,57 @@ test_errors(void** state)
 		"key of the configuration", NULL);
 }
 
+/** The listener section: defaults, values, and its errors with
+ * positions. */
+static void
+test_listener(void** state)
+{
+	struct sh_config* cfg;
+	(void)state;
+	cfg = parse("feeds: /x\nlog: {file: /y}\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->listener.present, 0);
+	assert_int_equal(cfg->listener.num_ports, 2);
+	assert_int_equal(cfg->listener.ports[0], 80);
+	assert_int_equal(cfg->listener.ports[1], 443);
+	assert_int_equal(cfg->listener.max_connections, 256);
+	assert_true(cfg->listener.icmp && cfg->listener.udp);
+	sh_config_free(cfg);
+	cfg = parse("feeds: /x\nlog: {file: /y}\nsinkhole: {ipv4: 10.66.0.66}\n"
+		"listener:\n  log: /var/log/l.json\n  ports: [8000, 22]\n"
+		"  user: nobody\n  max_connections: 8\n  max_bytes: 4096\n"
+		"  timeout_ms: 250\n  icmp: false\n  udp: false\n"
+		"  max_packets_per_second: 7\n");
+	assert_non_null(cfg);
+	assert_int_equal(cfg->listener.present, 1);
+	assert_string_equal(cfg->listener.log_file, "/var/log/l.json");
+	assert_int_equal(cfg->listener.num_ports, 2);
+	assert_int_equal(cfg->listener.ports[0], 8000);
+	assert_int_equal(cfg->listener.ports[1], 22);
+	assert_string_equal(cfg->listener.user, "nobody");
+	assert_int_equal(cfg->listener.max_connections, 8);
+	assert_int_equal(cfg->listener.max_bytes, 4096);
+	assert_int_equal(cfg->listener.timeout_ms, 250);
+	assert_false(cfg->listener.icmp || cfg->listener.udp);
+	assert_int_equal(cfg->listener.max_packets_per_second, 7);
+	sh_config_free(cfg);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  ports: [80]\n", 4, 3,
+		"missing required key 'log' in the 'listener' section", NULL);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  log: l.json\n", 4, 8,
+		"'log' must be an absolute path", NULL);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  log: /l\n"
+		"  ports: [80, 443, 80]\n", 5, 20, "port 80 is listed twice",
+		NULL);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  log: /l\n"
+		"  ports: [0]\n", 5, 11, "must be between 1 and 65535", NULL);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  log: /l\n"
+		"  max_bytes: 10\n", 5, 14, "'max_bytes' must be between 512",
+		NULL);
+	refused("feeds: /x\nlog: {file: /y}\nlistener:\n  log: /l\n"
+		"  proxy: true\n", 5, 3, "'proxy' is not a known key of the "
+		"'listener' section", NULL);
+}
+
 /** sh_config_path follows the environment. */
 static void
 test_path(void** state)
@@ -273,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_listener),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_load),
 	};
