@@ -107,7 +107,7 @@ do_deps() {
 	# the tests never need them (nor port 53).  Not for `deb` and `run`:
 	# on a production resolver the system unbound is the service.
 	[ "${KEEP_SERVICES:-0}" = 1 ] && return 0
-	for s in unbound nsd knot; do
+	for s in unbound nsd knot named; do
 		if [ -x "/etc/init.d/$s" ] && service "$s" status >/dev/null 2>&1; then
 			echo "stopping the system $s service (not used by the tests)"
 			service "$s" stop || true
