@@ -329,6 +329,52 @@ js_lookup(enum js_ctx ctx, const char* key, size_t klen, enum js_ctx* child)
 }
 
 /**
+ * Enter an object or array at its opening bracket.
+ * @param j: the scanner, at the bracket.
+ * @param close: the closing bracket.
+ * @return 1 if it was empty (and is closed now), 0 if members follow,
+ *	-1 if nested too deep.
+ */
+static int
+js_enter(struct js* j, char close)
+{
+	if(++j->depth > JS_MAX_DEPTH)
+		return -1;
+	j->p++;
+	js_ws(j);
+	if(j->p < j->end && *j->p == close) {
+		j->p++;
+		j->depth--;
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * Step past a member of an object or array: a comma or the close.
+ * @param j: the scanner, after the member.
+ * @param close: the closing bracket.
+ * @return 1 if the container is closed now, 0 if another member
+ *	follows, -1 if malformed.
+ */
+static int
+js_next(struct js* j, char close)
+{
+	js_ws(j);
+	if(j->p >= j->end)
+		return -1;
+	if(*j->p == close) {
+		j->p++;
+		j->depth--;
+		return 1;
+	}
+	if(*j->p++ != ',')
+		return -1;
+	js_ws(j);
+	return 0;
+}
+
+/**
  * Read an object.
  * @param j: the scanner, at the '{'.
  * @param ctx: which object it is.
@@ -341,16 +387,8 @@ js_object(struct js* j, enum js_ctx ctx)
 	size_t klen;
 	enum js_ctx child;
 	enum js_field field;
-	if(++j->depth > JS_MAX_DEPTH)
-		return 0;
-	j->p++;
-	js_ws(j);
-	if(j->p < j->end && *j->p == '}') {
-		j->p++;
-		j->depth--;
-		return 1;
-	}
-	for(;;) {
+	int r = js_enter(j, '}');
+	while(r == 0) {
 		if(j->p >= j->end || *j->p != '"' || !js_string(j, &key, &klen))
 			return 0;
 		js_ws(j);
@@ -361,18 +399,9 @@ js_object(struct js* j, enum js_ctx ctx)
 		field = js_lookup(ctx, key, klen, &child);
 		if(!js_value(j, field, child))
 			return 0;
-		js_ws(j);
-		if(j->p >= j->end)
-			return 0;
-		if(*j->p == '}')
-			break;
-		if(*j->p++ != ',')
-			return 0;
-		js_ws(j);
+		r = js_next(j, '}');
 	}
-	j->p++;
-	j->depth--;
-	return 1;
+	return r > 0;
 }
 
 /**
@@ -383,30 +412,13 @@ js_object(struct js* j, enum js_ctx ctx)
 static int
 js_array(struct js* j)
 {
-	if(++j->depth > JS_MAX_DEPTH)
-		return 0;
-	j->p++;
-	js_ws(j);
-	if(j->p < j->end && *j->p == ']') {
-		j->p++;
-		j->depth--;
-		return 1;
-	}
-	for(;;) {
+	int r = js_enter(j, ']');
+	while(r == 0) {
 		if(!js_value(j, JF_NONE, JC_OTHER))
 			return 0;
-		js_ws(j);
-		if(j->p >= j->end)
-			return 0;
-		if(*j->p == ']')
-			break;
-		if(*j->p++ != ',')
-			return 0;
-		js_ws(j);
+		r = js_next(j, ']');
 	}
-	j->p++;
-	j->depth--;
-	return 1;
+	return r > 0;
 }
 
 /**
