@@ -311,6 +311,26 @@ rep_parse(int argc, char** argv, struct rep_opts* o)
 }
 
 /**
+ * Does a line pass the time and client filters?  A listener contact
+ * is filtered by these alone: --feed and --indicator select lookups.
+ * @param o: the options.
+ * @param ev: the lookup or contact.
+ * @return 1 if it does.
+ */
+static int
+rep_keep_when_who(const struct rep_opts* o, const struct sh_report_event* ev)
+{
+	size_t i;
+	int hit;
+	if(ev->ts_ms < o->since || ev->ts_ms >= o->until)
+		return 0;
+	for(i = 0, hit = o->nclients == 0; !hit && i < o->nclients; i++)
+		hit = strcmp(ev->client, SH_REPORT_INTERNAL) != 0 &&
+			sh_report_cidr_match(&o->cidrs[i], ev->client);
+	return hit;
+}
+
+/**
  * Does an event pass the filters?
  * @param o: the options.
  * @param ev: the event.
@@ -321,40 +341,16 @@ rep_keep(const struct rep_opts* o, const struct sh_report_event* ev)
 {
 	size_t i;
 	int hit;
-	if(ev->ts_ms < o->since || ev->ts_ms >= o->until)
+	if(!rep_keep_when_who(o, ev))
 		return 0;
 	for(i = 0, hit = o->nfeeds == 0; !hit && i < o->nfeeds; i++)
 		hit = strcmp(ev->ruleset, o->feeds[i]) == 0;
-	if(!hit)
-		return 0;
-	for(i = 0, hit = o->nclients == 0; !hit && i < o->nclients; i++)
-		hit = strcmp(ev->client, SH_REPORT_INTERNAL) != 0 &&
-			sh_report_cidr_match(&o->cidrs[i], ev->client);
 	if(!hit)
 		return 0;
 	for(i = 0, hit = o->ninds == 0; !hit && i < o->ninds; i++)
 		hit = sh_report_name_below(ev->rule, o->inds[i]) ||
 			(ev->qname && sh_report_name_below(ev->qname,
 			o->inds[i]));
-	return hit;
-}
-
-/**
- * Does a listener contact pass the filters?  The time and client
- * filters apply; --feed and --indicator select lookups only.
- * @param o: the options.
- * @param ev: the contact.
- * @return 1 if it does.
- */
-static int
-rep_keep_contact(const struct rep_opts* o, const struct sh_report_event* ev)
-{
-	size_t i;
-	int hit;
-	if(ev->ts_ms < o->since || ev->ts_ms >= o->until)
-		return 0;
-	for(i = 0, hit = o->nclients == 0; !hit && i < o->nclients; i++)
-		hit = sh_report_cidr_match(&o->cidrs[i], ev->client);
 	return hit;
 }
 
@@ -380,7 +376,8 @@ rep_line(const struct rep_opts* o, struct sh_report_agg* a, char* line,
 		return sh_report_agg_add(a, &ev);
 	case SH_REPORT_LINE_CONTACT:
 		a->counts.listener++;
-		if(!rep_keep_contact(o, &ev))
+		/* --feed and --indicator select lookups only */
+		if(!rep_keep_when_who(o, &ev))
 			return 1;
 		return sh_report_agg_contact(a, &ev);
 	case SH_REPORT_LINE_LISTENER_NOTE: a->counts.listener++; return 1;
