@@ -51,8 +51,9 @@ wr_utf8(const unsigned char* p, size_t left, unsigned* cp)
 
 /**
  * Write a string as a YAML double-quoted scalar.  Control characters,
- * the characters YAML reads as line breaks or byte order marks, and
- * bytes that are not UTF-8 are escaped.
+ * the characters YAML reads as line breaks or byte order marks, the
+ * two it does not allow at all (U+FFFE, U+FFFF), and bytes that are
+ * not UTF-8 are escaped.
  * @param out: the stream.
  * @param s: the string.
  */
@@ -75,7 +76,8 @@ wr_str(FILE* out, const char* s)
 		} else if((k = wr_utf8(u + i, n - i, &cp)) == 0) {
 			fprintf(out, "\\x%02x", u[i++]);
 		} else if(cp == 0x85 || cp == 0x2028 || cp == 0x2029
-			|| cp == 0xfeff || (cp >= 0x80 && cp < 0xa0)) {
+			|| cp == 0xfeff || cp == 0xfffe || cp == 0xffff
+			|| (cp >= 0x80 && cp < 0xa0)) {
 			fprintf(out, "\\u%04x", cp);
 			i += k;
 		} else {

@@ -80,6 +80,11 @@ static const char* const samples[][2] = {
 	  "# Title: a \"quoted\" list \\ é\n# Version: 2024.05\n"
 	  "127.0.0.1 localhost\n0.0.0.0 a.example b.example\n"
 	  "||c.example^\n@@||ok.c.example^\nd.example\nbücher.example\n" },
+	/* U+FFFE and U+FFFF are UTF-8 that YAML does not allow raw
+	 * (found by fuzz_list) */
+	{ "nonchar.txt",
+	  "# Title: x\xef\xbf\xbe y \xef\xbf\xbf z \xef\xbb\xbb\n"
+	  "a.example\n" },
 	{ NULL, NULL }
 };
 
