@@ -528,7 +528,7 @@ sh_log_open(const char* path, size_t queue_bytes, const char* identity,
 		return NULL;
 	}
 	/* the writer takes no signals: the resolver's threads do */
-	if(!sh_thread_start(&log->thread, log_writer, log)) {
+	if(!sh_thread_start(&log->thread, log_writer, log, "sh-log")) {
 		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0,
 			"cannot start the event log writer thread");
 		pthread_cond_destroy(&log->wake);

@@ -363,7 +363,8 @@ sh_diag_first_take(struct sh_diag_first* df)
 }
 
 int
-sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg)
+sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg,
+	const char* name)
 {
 	sigset_t all, old;
 	int r;
@@ -371,7 +372,10 @@ sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = pthread_create(thread, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if(r != 0)
+	if(r != 0) {
 		errno = r;
-	return r == 0;
+		return 0;
+	}
+	(void)pthread_setname_np(*thread, name);
+	return 1;
 }

@@ -195,8 +195,11 @@ char* sh_diag_first_take(struct sh_diag_first* df);
  * @param thread: set to the new thread.
  * @param fn: its function.
  * @param arg: fn's argument.
+ * @param name: thread name shown in /proc/PID/task/TID/comm (at most 15
+ *	bytes), so that its CPU time can be told from the resolver's.
  * @return 1 on success, 0 on failure (errno set).
  */
-int sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg);
+int sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg,
+	const char* name);
 
 #endif /* SH_UTIL_H */

@@ -652,7 +652,7 @@ sh_mod_reload_start(struct sh_mod_env* me, struct module_env* env,
 	me->reloader = r;
 	reload_status_file(r);
 	/* the thread takes no signals: Unbound's threads handle them */
-	r->running = sh_thread_start(&r->thread, reload_main, r);
+	r->running = sh_thread_start(&r->thread, reload_main, r, "sh-reload");
 	if(r->running)
 		return 1;
 	me->reloader = NULL;
