@@ -31,6 +31,7 @@
  *   log_bench DIR [SECONDS]
  */
 #include "sinkhole.h"
+#include "../tests/unit/ind_at.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -291,8 +292,8 @@ make_lines(char** lines[THREADS], size_t* lens[THREADS], double* avg_len)
 	ev.action = SH_ACTION_SINKHOLE;
 	ev.rcode = SH_RCODE_NOERROR;
 	ev.reason = "query";
-	sh_event_set_rule(&ev, feed, &feed->ind[0]);
-	ev.indicator = feed->ind[0].name;
+	sh_event_set_rule(&ev, feed, ind_at(feed, 0));
+	ev.indicator = ind_at(feed, 0)->name;
 	for(t = 0; t < THREADS; t++) {
 		lines[t] = calloc(LINES, sizeof(char*));
 		lens[t] = calloc(LINES, sizeof(size_t));

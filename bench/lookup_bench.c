@@ -152,6 +152,18 @@ qlist_add(struct qlist* q, const uint8_t* wire, size_t len)
 }
 
 /**
+ * Length of the k-th name of a list.
+ * @param q: the list.
+ * @param k: index, below q->n.
+ * @return its length.
+ */
+static size_t
+qlist_len(const struct qlist* q, size_t k)
+{
+	return (k + 1 < q->n ? q->off[k + 1] : q->len) - q->off[k];
+}
+
+/**
  * Shuffle the order of a list's names (Fisher-Yates on the offsets).
  * @param q: the list.
  */
@@ -292,7 +304,7 @@ time_kind(const struct sh_set* set, const char* kind, struct qlist* q,
 }
 
 /**
- * Collapse the pages holding a feed's indicators and names into huge
+ * Collapse the pages holding a feed's indicator records into huge
  * pages (Linux 6.1+ MADV_COLLAPSE; 25 when the headers lack it).
  * @param feed: the feed.
  * @return 1 if the kernel did it, 0 if not.
@@ -301,15 +313,8 @@ static int
 collapse_feed(const struct sh_feed* feed)
 {
 	const size_t huge = (size_t)2 * 1024 * 1024;
-	uintptr_t lo = (uintptr_t)feed->ind, hi = lo;
-	size_t i;
-	for(i = 0; i < feed->num_ind; i++) {
-		uintptr_t e = (uintptr_t)feed->ind[i].name + feed->ind[i].namelen;
-		if(e > hi)
-			hi = e;
-		if((uintptr_t)feed->ind[i].name < lo)
-			lo = (uintptr_t)feed->ind[i].name;
-	}
+	uintptr_t lo = (uintptr_t)feed->recs;
+	uintptr_t hi = lo + feed->recs_len;
 	lo = (lo + huge - 1) & ~(uintptr_t)(huge - 1);
 	hi &= ~(uintptr_t)(huge - 1);
 	if(hi <= lo)
@@ -344,6 +349,8 @@ main(int argc, char** argv)
 	struct sh_feed* feed;
 	struct sh_set* set;
 	struct sh_limits lim;
+	struct sh_feed_iter it;
+	struct sh_indicator view;
 	size_t lookups, i, heap0, heap1, hits_n;
 	double t0, t1, t2;
 	uint8_t wire[SH_NAME_MAX];
@@ -366,24 +373,25 @@ main(int argc, char** argv)
 	t2 = now_s();
 	heap1 = heap_used();
 	/* hits: every indicator, copied out of the feed's memory */
-	for(i = 0; i < feed->num_ind; i++)
-		qlist_add(&hit, feed->ind[i].name, feed->ind[i].namelen);
+	sh_feed_iter_init(&it, feed);
+	while(sh_feed_iter_next(&it, &view))
+		qlist_add(&hit, view.name, view.namelen);
 	read_names(argv[2], &miss);
 	/* deep and long: as many names as misses, at most the hits */
 	hits_n = miss.n < feed->num_ind ? miss.n : feed->num_ind;
 	for(i = 0; i < hits_n; i++) {
-		const struct sh_indicator* ind =
-			&feed->ind[rng_next() % feed->num_ind];
+		size_t k = rng_next() % hit.n;
+		size_t len = qlist_len(&hit, k);
 		size_t p = random_labels(wire, DEEP_LABELS, 3, 8);
-		if(p + ind->namelen > SH_NAME_MAX)
+		if(p + len > SH_NAME_MAX)
 			continue;
-		memcpy(wire + p, ind->name, ind->namelen);
-		qlist_add(&deep, wire, p + ind->namelen);
+		memcpy(wire + p, hit.buf + hit.off[k], len);
+		qlist_add(&deep, wire, p + len);
 	}
-	for(i = 0; i < HOT && i < feed->num_ind; i++) {
-		const struct sh_indicator* ind =
-			&feed->ind[rng_next() % feed->num_ind];
-		qlist_add(&hot, ind->name, ind->namelen);
+	for(i = 0; i < HOT && i < hit.n; i++) {
+		size_t k = rng_next() % hit.n;
+		qlist_add(&hot, hit.buf + hit.off[k],
+			qlist_len(&hit, k));
 	}
 	for(i = 0; i < hits_n; i++) {
 		size_t p = random_labels(wire, LONG_LABELS, 3, 5);
@@ -395,11 +403,13 @@ main(int argc, char** argv)
 		"  \"parse_s\": %.4f,\n  \"build_s\": %.4f,\n"
 		"  \"set_bytes\": %zu,\n  \"heap_bytes\": %zu,\n"
 		"  \"heap_bytes_per_indicator\": %.1f,\n"
-		"  \"sizeof_indicator\": %zu,\n",
+		"  \"record_bytes_per_indicator\": %.1f,\n"
+		"  \"meta_entries\": %zu,\n",
 		feed->num_ind, sh_set_count(set), t1 - t0, t2 - t1,
 		sh_set_memory(set), heap1 - heap0,
 		(double)(heap1 - heap0) / (double)(feed->num_ind ?
-		feed->num_ind : 1), sizeof(struct sh_indicator));
+		feed->num_ind : 1), (double)feed->recs_len /
+		(double)(feed->num_ind ? feed->num_ind : 1), feed->num_meta);
 	time_kind(set, "hit", &hit, lookups, 1, 0);
 	time_kind(set, "miss", &miss, lookups, 0, 0);
 	time_kind(set, "deep", &deep, lookups, 1, 0);

@@ -105,13 +105,13 @@ exp_collect_one(void* arg, const struct sh_match* m)
 	if(!sh_export_escape(text, esc, sizeof(esc), &x->plain) ||
 		!(x->text = strdup(esc)))
 		return 0;
-	x->exact = (m->ind && (m->ind->flags & SH_IND_EXACT)) ? 1 : 0;
-	x->own = (m->ind && m->ind->addr) ? 1 : 0;
+	x->exact = (m->ind.flags & SH_IND_EXACT) ? 1 : 0;
+	x->own = m->ind.addr ? 1 : 0;
 	x->own4[0] = x->own6[0] = 0;
-	if(x->own && m->ind->addr->have4)
-		inet_ntop(AF_INET, m->ind->addr->ipv4, x->own4, sizeof(x->own4));
-	if(x->own && m->ind->addr->have6)
-		inet_ntop(AF_INET6, m->ind->addr->ipv6, x->own6,
+	if(x->own && m->ind.addr->have4)
+		inet_ntop(AF_INET, m->ind.addr->ipv4, x->own4, sizeof(x->own4));
+	if(x->own && m->ind.addr->have6)
+		inet_ntop(AF_INET6, m->ind.addr->ipv6, x->own6,
 			sizeof(x->own6));
 	x->action = m->action;
 	x->feed = m->feed && m->feed->id ? m->feed->id : "?";

@@ -362,12 +362,21 @@ struct sh_ind_addr {
 	uint8_t ipv6[16];
 };
 
-/** One indicator of a feed, as loaded.  Owned by its sh_feed. */
+/**
+ * One indicator of a feed, as a view: filled from the feed's compact
+ * storage by sh_feed_iter_next, sh_feed_ind_get or a match.  The view
+ * is the caller's; every pointer in it points into the feed, which owns
+ * what it points to.  Format readers fill one to hand an indicator to
+ * the builder, which takes over comment, tags, addr and unicode.
+ */
 struct sh_indicator {
-	/** canonical wire name */
-	uint8_t* name;
+	/** canonical wire name (in the feed's record) */
+	const uint8_t* name;
 	/** length of name */
 	size_t namelen;
+	/** offset of the indicator's record in feed->recs; it tells two
+	 * indicators of a feed apart */
+	size_t off;
 	/** SH_IND_* flags */
 	unsigned flags;
 	/** own action, or SH_ACTION_INHERIT; SH_ACTION_ALLOW for allows */
@@ -384,8 +393,7 @@ struct sh_indicator {
 	char* comment;
 	/** tags, NULL-terminated array, or NULL */
 	char** tags;
-	/** own sinkhole addresses (malloced, freed with the feed), or NULL
-	 * for the configuration's */
+	/** own sinkhole addresses, or NULL for the configuration's */
 	struct sh_ind_addr* addr;
 	/** the rule it came from (one of feed->sources), or NULL */
 	const struct sh_source* src;
@@ -394,11 +402,64 @@ struct sh_indicator {
 	char* unicode;
 };
 
+/** Record flag: the indicator has an entry in feed->meta. */
+#define SH_REC_META 0x80
+/** Bytes of a record before its name. */
+#define SH_REC_HEAD 11
+
+/**
+ * One indicator as a feed stores it: a variable-size record in the
+ * feed's record arena, 4-byte aligned, SH_REC_HEAD bytes and then the
+ * name.  Most indicators are a name and nothing else, so the record
+ * holds only what every one has; the optional fields live in
+ * feed->meta.  Use sh_feed_iter_next rather than reading records.
+ */
+struct sh_rec {
+	/** line of the indicator in the file */
+	uint32_t line;
+	/** column of the indicator in the file */
+	uint32_t column;
+	/** SH_IND_* flags, and SH_REC_META */
+	uint8_t flags;
+	/** own action (enum sh_action) */
+	uint8_t action;
+	/** length of name */
+	uint8_t namelen;
+	/** canonical wire name, namelen bytes */
+	uint8_t name[];
+};
+
+/**
+ * The optional fields of one indicator, for the indicators of a feed
+ * that have any.  Owned by the feed.
+ */
+struct sh_ind_meta {
+	/** offset of the indicator's record in feed->recs */
+	size_t off;
+	/** confidence 0..100, or -1 */
+	int confidence;
+	/** first_seen, or 0 */
+	time_t first_seen;
+	/** expires, or 0 */
+	time_t expires;
+	/** comment (malloced), or NULL */
+	char* comment;
+	/** tags (malloced NULL-terminated array), or NULL */
+	char** tags;
+	/** own sinkhole addresses (malloced), or NULL */
+	struct sh_ind_addr* addr;
+	/** the rule it came from (one of feed->sources), or NULL */
+	const struct sh_source* src;
+	/** U-label form of the name (malloced), or NULL */
+	char* unicode;
+};
+
 /**
  * One parsed feed file.  Reference counted (atomically), immutable once
- * loaded.  Only the loader creates feeds: ind is one allocation holding
- * the indicator array followed by all the name bytes, which
- * sh_feed_unref frees together.
+ * loaded.  Only the loader creates feeds.  The indicators are records
+ * (struct sh_rec) back to back in one allocation, recs, so an
+ * indicator costs SH_REC_HEAD bytes plus its name, rounded up to 4; the
+ * few with optional fields also have an entry in meta.
  */
 struct sh_feed {
 	/** references held; the feed is freed when it drops to 0 */
@@ -421,10 +482,17 @@ struct sh_feed {
 	char sha256[65];
 	/** when the file was loaded, UTC seconds */
 	time_t loaded_at;
-	/** indicators (block and allow), in file order */
-	struct sh_indicator* ind;
+	/** indicator records (block and allow), in file order */
+	uint8_t* recs;
+	/** bytes of recs in use */
+	size_t recs_len;
 	/** number of indicators */
 	size_t num_ind;
+	/** optional fields of the indicators that have any, in file
+	 * order (sorted by off) */
+	struct sh_ind_meta* meta;
+	/** number of meta entries */
+	size_t num_meta;
 	/** how many indicators were skipped because they expired */
 	size_t num_expired;
 	/** the format the file was read as: "native", "sigma", "stix",
@@ -516,6 +584,43 @@ char* sh_feed_to_yaml(const struct sh_feed* feed, size_t* len);
  */
 void sh_sha256_hex(const char* data, size_t len, char hex[65]);
 
+/** A cursor over the indicators of a feed, in file order. */
+struct sh_feed_iter {
+	/** the feed */
+	const struct sh_feed* feed;
+	/** offset of the next record */
+	size_t off;
+	/** index of the next meta entry */
+	size_t meta;
+};
+
+/**
+ * Start a cursor at a feed's first indicator.
+ * @param it: the cursor.
+ * @param feed: the feed; it must outlive the cursor's use.
+ */
+void sh_feed_iter_init(struct sh_feed_iter* it, const struct sh_feed* feed);
+
+/**
+ * The next indicator of a feed.
+ * @param it: the cursor.
+ * @param ind: filled in (a view into the feed).
+ * @return ind, or NULL after the last indicator.
+ */
+const struct sh_indicator* sh_feed_iter_next(struct sh_feed_iter* it,
+	struct sh_indicator* ind);
+
+/**
+ * The indicator whose record is at an offset (a match's ind.off, a
+ * set's reference); its optional fields are found by binary search.
+ * @param feed: the feed.
+ * @param off: offset of a record in feed->recs.
+ * @param ind: filled in (a view into the feed).
+ * @return ind.
+ */
+const struct sh_indicator* sh_feed_ind_get(const struct sh_feed* feed,
+	size_t off, struct sh_indicator* ind);
+
 /**
  * Take a reference to a feed (atomic: any thread may).
  * @param feed: the feed, or NULL.
@@ -546,8 +651,8 @@ struct sh_match {
 	const uint8_t* name;
 	/** the feed of the matched entry */
 	const struct sh_feed* feed;
-	/** the matched indicator, inside feed */
-	const struct sh_indicator* ind;
+	/** the matched indicator (a view into feed) */
+	struct sh_indicator ind;
 };
 
 /**

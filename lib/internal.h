@@ -23,6 +23,30 @@
 #endif
 
 /**
+ * Bytes a record with a name of namelen bytes takes in a feed's record
+ * arena: the head, the name, rounded up to 4.
+ * @param namelen: length of the name.
+ * @return the record's size.
+ */
+static inline size_t
+sh_rec_size(size_t namelen)
+{
+	return (SH_REC_HEAD + namelen + 3) & ~(size_t)3;
+}
+
+/**
+ * The record at an offset of a feed's record arena.
+ * @param feed: the feed.
+ * @param off: offset of a record.
+ * @return the record.
+ */
+static inline const struct sh_rec*
+sh_rec_at(const struct sh_feed* feed, size_t off)
+{
+	return (const struct sh_rec*)(const void*)(feed->recs + off);
+}
+
+/**
  * Report a diagnostic through a callback, formatting the text.
  * Does nothing when diag is NULL.
  * @param diag: callback, may be NULL.

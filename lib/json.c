@@ -281,7 +281,7 @@ static int
 jr_append(struct jr* r, struct sh_json* v, char* key, struct sh_json* item)
 {
 	struct sh_json** ni = realloc(v->items, (v->n + 1) * sizeof(*ni));
-	char** nk;
+	char** nk = NULL;
 	if(ni)
 		v->items = ni;
 	if(!ni || (v->type == SH_JSON_OBJECT && !(nk = realloc(v->keys,

@@ -68,7 +68,7 @@ sh_answer_plan(const struct sh_config* cfg, const struct sh_match* m,
 		/* the set always resolves the action; should an unresolved
 		 * one come here, treat it as the default, sinkhole */
 	case SH_ACTION_SINKHOLE:
-		plan_sinkhole(cfg, m->ind ? m->ind->addr : NULL, qtype, plan);
+		plan_sinkhole(cfg, m->ind.addr, qtype, plan);
 		break;
 	case SH_ACTION_NXDOMAIN:
 		plan->rcode = SH_RCODE_NXDOMAIN;

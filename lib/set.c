@@ -8,14 +8,16 @@
  * \file
  * The compiled domain set.  All indicators of all feeds are put in one
  * open-addressing hash table with linear probing, at most 70% full.  A
- * slot is 16 bytes: a pointer to the indicator's canonical wire name,
- * which lives in the feed (the set holds a reference to every feed it
- * uses, so the names stay valid and are never copied), a 32-bit tag
- * (high half of the name hash, lowest bit replaced by the exact flag),
- * and a 32-bit reference: the indicator's number across all feeds and
- * its effective action, resolved at build time.  There is no other
- * per-entry storage: 16 bytes / load factor, so 23 to 46 bytes per
- * indicator, and a match touches only the slots and the names.
+ * slot is 8 bytes: a 32-bit fingerprint (high half of the name hash,
+ * lowest bit replaced by the exact flag) and a 32-bit reference to the
+ * indicator's record in its feed (struct sh_rec: flags, action and the
+ * canonical name together).  The references number the 4-byte units of
+ * all the feeds' record arenas, end to end, from 1; 0 is an empty slot.
+ * The set holds a reference to every feed it uses, so the records stay
+ * valid and are never copied.  There is no other per-entry storage: 8
+ * bytes / load factor, so 11 to 23 bytes per indicator.  A miss reads
+ * only slots (a false fingerprint match is one in 2^31 per probe); a hit
+ * reads the slots and one record.
  *
  * The hash of a name is built from the right: the hash of a suffix is
  * mix(hash of its parent, lower-cased first label), 8 bytes at a time.
@@ -38,12 +40,10 @@
 #define SET_PAD 8
 /** the bit of a slot tag that holds the exact flag */
 #define SET_TAG_EXACT 1u
-/** bits of a slot reference that hold the action */
-#define SET_REF_ACTION_BITS 3
-/** mask of the action in a slot reference */
-#define SET_REF_ACTION_MASK ((1u << SET_REF_ACTION_BITS) - 1)
-/** the most indicators, over all feeds, a set can number */
-#define SET_MAX_INDICATORS ((size_t)1 << (32 - SET_REF_ACTION_BITS))
+/** record arena bytes a reference unit stands for */
+#define SET_REF_UNIT 4
+/** the most reference units, over all feeds, a set can number */
+#define SET_MAX_UNITS ((size_t)UINT32_MAX)
 /** smallest table, in slots */
 #define SET_MIN_SLOTS 16
 /** tables of at least this many bytes are aligned for huge pages */
@@ -55,13 +55,10 @@
 
 /** One hash table slot: one entry of the set. */
 struct set_slot {
-	/** the entry's canonical wire name, owned by the feed; NULL for an
-	 * empty slot */
-	const uint8_t* name;
 	/** high 32 bits of the name hash; the lowest bit is the exact flag */
 	uint32_t tag;
-	/** the indicator's number across the set's feeds, shifted left by
-	 * SET_REF_ACTION_BITS, or'ed with its effective action */
+	/** the record: base of its feed plus its offset / SET_REF_UNIT;
+	 * 0 for an empty slot */
 	uint32_t ref;
 };
 
@@ -71,8 +68,8 @@ struct sh_set {
 	struct sh_feed** feeds;
 	/** number of feeds */
 	size_t num_feeds;
-	/** number of the first indicator of each feed; base[num_feeds] is
-	 * the total number of indicators */
+	/** reference of the first record of each feed (the first feed's
+	 * is 1); base[num_feeds] is one past the last */
 	size_t* base;
 	/** hash table of (mask + 1) slots, a power of two */
 	struct set_slot* slots;
@@ -265,13 +262,13 @@ name_same(const uint8_t* a, const uint8_t* b)
 
 /**
  * Whether an indicator is an allow-list entry.
- * @param ind: the indicator.
+ * @param r: the indicator's record.
  * @return 1 if it allows, 0 if it blocks.
  */
 static int
-ind_is_allow(const struct sh_indicator* ind)
+rec_is_allow(const struct sh_rec* r)
 {
-	return (ind->flags & SH_IND_ALLOW) || ind->action == SH_ACTION_ALLOW;
+	return (r->flags & SH_IND_ALLOW) || r->action == SH_ACTION_ALLOW;
 }
 
 /**
@@ -279,33 +276,33 @@ ind_is_allow(const struct sh_indicator* ind)
  * default, else the set's default.  Allow entries give SH_ACTION_ALLOW.
  * @param set: the set.
  * @param feed: the indicator's feed.
- * @param ind: the indicator.
+ * @param r: the indicator's record.
  * @return the action.
  */
 static enum sh_action
-ind_action(const struct sh_set* set, const struct sh_feed* feed,
-	const struct sh_indicator* ind)
+rec_action(const struct sh_set* set, const struct sh_feed* feed,
+	const struct sh_rec* r)
 {
-	if(ind_is_allow(ind))
+	if(rec_is_allow(r))
 		return SH_ACTION_ALLOW;
-	if(ind->action != SH_ACTION_INHERIT)
-		return ind->action;
+	if(r->action != SH_ACTION_INHERIT)
+		return (enum sh_action)r->action;
 	if(feed->default_action != SH_ACTION_INHERIT)
 		return feed->default_action;
 	return set->default_action;
 }
 
 /**
- * Find the feed and indicator a slot reference stands for.
+ * Find the feed and record a slot reference stands for.
  * @param set: the set.
- * @param ref: the slot's reference.
+ * @param ref: the slot's reference, not 0.
  * @param fi: set to the feed's index in set->feeds.
- * @return the indicator's index in that feed.
+ * @return the record's offset in that feed's arena.
  */
 static size_t
 ref_locate(const struct sh_set* set, uint32_t ref, size_t* fi)
 {
-	size_t num = ref >> SET_REF_ACTION_BITS;
+	size_t num = ref;
 	size_t lo = 0, hi = set->num_feeds;
 	/* the last feed whose base is <= num; empty feeds are skipped */
 	while(hi - lo > 1) {
@@ -315,23 +312,34 @@ ref_locate(const struct sh_set* set, uint32_t ref, size_t* fi)
 		else	hi = mid;
 	}
 	*fi = lo;
-	return num - set->base[lo];
+	return (num - set->base[lo]) * SET_REF_UNIT;
 }
 
 /**
- * Make the reference of an indicator.
+ * The record a slot reference stands for.
+ * @param set: the set.
+ * @param ref: the reference, not 0.
+ * @param fi: set to the feed's index in set->feeds.
+ * @return the record.
+ */
+static const struct sh_rec*
+ref_rec(const struct sh_set* set, uint32_t ref, size_t* fi)
+{
+	size_t off = ref_locate(set, ref, fi);
+	return sh_rec_at(set->feeds[*fi], off);
+}
+
+/**
+ * Make the reference of a record.
  * @param set: the set being built.
  * @param fi: index of the feed.
- * @param ii: index of the indicator in the feed.
+ * @param off: offset of the record in the feed's arena.
  * @return the slot reference.
  */
 static uint32_t
-ref_make(const struct sh_set* set, size_t fi, size_t ii)
+ref_make(const struct sh_set* set, size_t fi, size_t off)
 {
-	const struct sh_feed* feed = set->feeds[fi];
-	return (uint32_t)((set->base[fi] + ii) << SET_REF_ACTION_BITS) |
-		((uint32_t)ind_action(set, feed, &feed->ind[ii]) &
-		SET_REF_ACTION_MASK);
+	return (uint32_t)(set->base[fi] + off / SET_REF_UNIT);
 }
 
 /**
@@ -353,32 +361,31 @@ feed_id(const struct sh_feed* feed)
  * @param set: the set being built.
  * @param slot: the slot of the entry in the set.
  * @param fi: feed index of the new indicator.
- * @param ii: indicator index of the new indicator.
+ * @param off: record offset of the new indicator.
  * @param diag: diagnostics.
  * @param arg: argument for diag.
  */
 static void
 settle_duplicate(struct sh_set* set, struct set_slot* slot, size_t fi,
-	size_t ii, sh_diag_fn diag, void* arg)
+	size_t off, sh_diag_fn diag, void* arg)
 {
-	const struct sh_indicator* ind = &set->feeds[fi]->ind[ii];
+	const struct sh_rec* r = sh_rec_at(set->feeds[fi], off);
 	char text[SH_NAME_TEXT_MAX];
-	size_t old_fi, old_ii = ref_locate(set, slot->ref, &old_fi);
+	size_t old_fi;
+	int old_allow = rec_is_allow(ref_rec(set, slot->ref, &old_fi));
 	const struct sh_feed* old_feed = set->feeds[old_fi];
-	int old_allow = ind_is_allow(&old_feed->ind[old_ii]);
-	if(ind_is_allow(ind) && !old_allow) {
-		slot->name = ind->name;
-		slot->ref = ref_make(set, fi, ii);
+	if(rec_is_allow(r) && !old_allow) {
+		slot->ref = ref_make(set, fi, off);
 		return;
 	}
-	if(ind_is_allow(ind) || old_allow || old_fi == fi)
+	if(rec_is_allow(r) || old_allow || old_fi == fi)
 		return;
-	if(sh_name_to_text(ind->name, text, sizeof(text)) == 0)
+	if(sh_name_to_text(r->name, text, sizeof(text)) == 0)
 		strcpy(text, "?");
 	sh_diag_emit(diag, arg, SH_SEV_WARNING, set->feeds[fi]->path,
-		ind->line, ind->column, "%s%s is listed by feed '%s' and "
+		r->line, r->column, "%s%s is listed by feed '%s' and "
 		"again by feed '%s'; the entry of feed '%s' is used",
-		(ind->flags & SH_IND_EXACT) ? "exact name " : "", text,
+		(r->flags & SH_IND_EXACT) ? "exact name " : "", text,
 		feed_id(old_feed), feed_id(set->feeds[fi]), feed_id(old_feed));
 }
 
@@ -388,39 +395,39 @@ settle_duplicate(struct sh_set* set, struct set_slot* slot, size_t fi,
  * malformed or not canonical) are reported and left out.
  * @param set: the set being built.
  * @param fi: index of the feed in set->feeds.
- * @param ii: index of the indicator in the feed.
+ * @param off: offset of the indicator's record in the feed's arena.
  * @param diag: diagnostics.
  * @param arg: argument for diag.
  */
 static void
-set_add(struct sh_set* set, size_t fi, size_t ii, sh_diag_fn diag,
+set_add(struct sh_set* set, size_t fi, size_t off, sh_diag_fn diag,
 	void* arg)
 {
 	const struct sh_feed* feed = set->feeds[fi];
-	const struct sh_indicator* ind = &feed->ind[ii];
+	const struct sh_rec* r = sh_rec_at(feed, off);
 	struct set_hashes nh;
 	uint32_t tag;
-	size_t pos;
-	if(!ind->name || !hash_name(ind->name, &nh) || nh.labels == 0 ||
-		nh.len != ind->namelen ||
-		memcmp(nh.lower, ind->name, nh.len) != 0) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, feed->path, ind->line,
-			ind->column, "indicator name is empty, the root, or "
+	size_t pos, sfi;
+	if(!hash_name(r->name, &nh) || nh.labels == 0 ||
+		nh.len != r->namelen ||
+		memcmp(nh.lower, r->name, nh.len) != 0) {
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, feed->path, r->line,
+			r->column, "indicator name is empty, the root, or "
 			"not canonical; left out of the set");
 		return;
 	}
-	tag = make_tag(nh.h[0], (ind->flags & SH_IND_EXACT) != 0);
+	tag = make_tag(nh.h[0], (r->flags & SH_IND_EXACT) != 0);
 	for(pos = nh.h[0] & set->mask; ; pos = (pos + 1) & set->mask) {
 		struct set_slot* s = &set->slots[pos];
-		if(s->name == NULL) {
-			s->name = ind->name;
+		if(s->ref == 0) {
 			s->tag = tag;
-			s->ref = ref_make(set, fi, ii);
+			s->ref = ref_make(set, fi, off);
 			set->count++;
 			return;
 		}
-		if(s->tag == tag && name_same(s->name, nh.lower)) {
-			settle_duplicate(set, s, fi, ii, diag, arg);
+		if(s->tag == tag && name_same(ref_rec(set, s->ref, &sfi)->name,
+			nh.lower)) {
+			settle_duplicate(set, s, fi, off, diag, arg);
 			return;
 		}
 	}
@@ -428,19 +435,21 @@ set_add(struct sh_set* set, size_t fi, size_t ii, sh_diag_fn diag,
 
 /**
  * Take references to the feeds, leaving out NULL feeds and feeds whose
- * id was already seen (an error), and number their indicators.
+ * id was already seen (an error), and number their record units.
  * @param set: the set being built; feeds and base allocated for num.
  * @param feeds: the feeds given to sh_set_build.
  * @param num: their number.
+ * @param units: set to one past the last reference.
  * @param diag: diagnostics.
  * @param arg: argument for diag.
  * @return the number of indicators in the accepted feeds.
  */
 static size_t
 set_take_feeds(struct sh_set* set, struct sh_feed* const* feeds,
-	size_t num, sh_diag_fn diag, void* arg)
+	size_t num, size_t* units, sh_diag_fn diag, void* arg)
 {
-	size_t i, j, total = 0;
+	size_t entries = 0;
+	size_t i, j, total = 1;
 	for(i = 0; i < num; i++) {
 		int dup = 0;
 		if(!feeds[i])
@@ -460,10 +469,12 @@ set_take_feeds(struct sh_set* set, struct sh_feed* const* feeds,
 		}
 		set->base[set->num_feeds] = total;
 		set->feeds[set->num_feeds++] = sh_feed_ref(feeds[i]);
-		total += feeds[i]->num_ind;
+		total += (feeds[i]->recs_len + SET_REF_UNIT - 1) / SET_REF_UNIT;
+		entries += feeds[i]->num_ind;
 	}
 	set->base[set->num_feeds] = total;
-	return total;
+	*units = total;
+	return entries;
 }
 
 /**
@@ -492,18 +503,20 @@ slots_alloc(size_t n)
  * Allocate the hash table for a number of entries.
  * @param set: the set being built.
  * @param total: the most entries the set will hold.
+ * @param units: one past the last reference.
  * @param diag: diagnostics.
  * @param arg: argument for diag.
  * @return 1 on success, 0 when out of memory or too many entries.
  */
 static int
-set_alloc_table(struct sh_set* set, size_t total, sh_diag_fn diag,
-	void* arg)
+set_alloc_table(struct sh_set* set, size_t total, size_t units,
+	sh_diag_fn diag, void* arg)
 {
 	size_t slots = SET_MIN_SLOTS;
-	if(total >= SET_MAX_INDICATORS) {
+	if(units > SET_MAX_UNITS) {
 		sh_diag_emit(diag, arg, SH_SEV_ERROR, NULL, 0, 0, "too many "
-			"indicators (%zu) for one set", total);
+			"indicators (%zu, %zu bytes of records) for one set",
+			total, units * SET_REF_UNIT);
 		return 0;
 	}
 	/* keep the load factor at or below 0.7 */
@@ -521,7 +534,7 @@ sh_set_build(struct sh_feed* const* feeds, size_t num,
 	enum sh_action default_action, sh_diag_fn diag, void* arg)
 {
 	struct sh_set* set = calloc(1, sizeof(*set));
-	size_t total, fi, ii;
+	size_t total, units, fi, off;
 	if(!set)
 		return NULL;
 	set->default_action = default_action;
@@ -529,12 +542,14 @@ sh_set_build(struct sh_feed* const* feeds, size_t num,
 	set->base = calloc(num + 1, sizeof(*set->base));
 	if(!set->feeds || !set->base)
 		goto error;
-	total = set_take_feeds(set, feeds, num, diag, arg);
-	if(!set_alloc_table(set, total, diag, arg))
+	total = set_take_feeds(set, feeds, num, &units, diag, arg);
+	if(!set_alloc_table(set, total, units, diag, arg))
 		goto error;
 	for(fi = 0; fi < set->num_feeds; fi++) {
-		for(ii = 0; ii < set->feeds[fi]->num_ind; ii++)
-			set_add(set, fi, ii, diag, arg);
+		const struct sh_feed* f = set->feeds[fi];
+		for(off = 0; off < f->recs_len; off += sh_rec_size(
+			sh_rec_at(f, off)->namelen))
+			set_add(set, fi, off, diag, arg);
 	}
 	return set;
 error:
@@ -572,13 +587,16 @@ set_find(const struct sh_set* set, uint64_t h, const uint8_t* lname,
 	uint32_t tag_sub = make_tag(h, 0), tag_exact = make_tag(h, 1);
 	const struct set_slot* sub = NULL;
 	size_t pos;
+	size_t fi;
 	for(pos = h & set->mask; ; pos = (pos + 1) & set->mask) {
 		const struct set_slot* s = &set->slots[pos];
-		if(s->name == NULL)
+		if(s->ref == 0)
 			return sub;
-		if(whole && s->tag == tag_exact && name_same(s->name, lname))
+		if(whole && s->tag == tag_exact &&
+			name_same(ref_rec(set, s->ref, &fi)->name, lname))
 			return s;
-		if(!sub && s->tag == tag_sub && name_same(s->name, lname)) {
+		if(!sub && s->tag == tag_sub &&
+			name_same(ref_rec(set, s->ref, &fi)->name, lname)) {
 			if(!whole)
 				return s;
 			sub = s;
@@ -596,11 +614,12 @@ static void
 slot_match(const struct sh_set* set, const struct set_slot* s,
 	struct sh_match* m)
 {
-	size_t fi, ii = ref_locate(set, s->ref, &fi);
-	m->name = s->name;
-	m->feed = set->feeds[fi];
-	m->ind = &set->feeds[fi]->ind[ii];
-	m->action = (enum sh_action)(s->ref & SET_REF_ACTION_MASK);
+	size_t fi, off = ref_locate(set, s->ref, &fi);
+	const struct sh_feed* feed = set->feeds[fi];
+	(void)sh_feed_ind_get(feed, off, &m->ind);
+	m->name = m->ind.name;
+	m->feed = feed;
+	m->action = rec_action(set, feed, sh_rec_at(feed, off));
 }
 
 int
@@ -664,7 +683,7 @@ sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg)
 		return 1;
 	for(pos = 0; pos <= set->mask; pos++) {
 		struct sh_match m;
-		if(set->slots[pos].name == NULL)
+		if(set->slots[pos].ref == 0)
 			continue;
 		slot_match(set, &set->slots[pos], &m);
 		if(!fn(arg, &m))

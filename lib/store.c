@@ -186,8 +186,9 @@ store_next_expiry(const struct sh_feed* f, time_t now)
 {
 	time_t next = 0;
 	size_t i;
-	for(i = 0; i < f->num_ind; i++) {
-		time_t x = f->ind[i].expires;
+	/* only indicators with a meta entry can expire */
+	for(i = 0; i < f->num_meta; i++) {
+		time_t x = f->meta[i].expires;
 		if(x > now && (next == 0 || x < next))
 			next = x;
 	}

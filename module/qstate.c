@@ -103,7 +103,7 @@ qstate_rule_copy(struct regional* r, struct sh_mod_rule* dst,
 {
 	struct sh_event ev;
 	memset(&ev, 0, sizeof(ev));
-	sh_event_set_rule(&ev, m->feed, m->ind);
+	sh_event_set_rule(&ev, m->feed, &m->ind);
 	dst->confidence = ev.confidence;
 	return qstate_str_dup(r, ev.feed_id, &dst->feed_id) &&
 		qstate_str_dup(r, ev.feed_reference, &dst->feed_reference) &&

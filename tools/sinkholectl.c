@@ -275,10 +275,10 @@ ctl_match_one(const struct sh_set* set, const char* name)
 	printf("%s: %s (feed %s, indicator %s%s%s%s, %s)\n", name,
 		m.action == SH_ACTION_ALLOW ? "allowed" :
 		sh_action_name(m.action), m.feed->id, ind,
-		(m.ind && m.ind->unicode) ? " (" : "",
-		(m.ind && m.ind->unicode) ? m.ind->unicode : "",
-		(m.ind && m.ind->unicode) ? ")" : "",
-		(m.ind && (m.ind->flags & SH_IND_EXACT)) ? "exact" :
+		m.ind.unicode ? " (" : "",
+		m.ind.unicode ? m.ind.unicode : "",
+		m.ind.unicode ? ")" : "",
+		(m.ind.flags & SH_IND_EXACT) ? "exact" :
 		"subdomains");
 	return m.action != SH_ACTION_ALLOW;
 }

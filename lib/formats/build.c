@@ -10,12 +10,13 @@
  * syntax, no root and no top-level domain, max_indicators, expiry,
  * duplicates, the feed id, and the memory layout of struct sh_feed.
  *
- * Memory: while building, names are appended to one growing byte arena
- * and the indicators to one growing array.  At the end the array is
- * resized to hold exactly the indicators followed by all their names, so
- * feed->ind is a single allocation that also owns every ind[i].name;
- * nothing is malloced per indicator except comments, tags and own
- * addresses, and only when a file gives them.
+ * Memory: every indicator is appended as a record (struct sh_rec, 11
+ * bytes and its name, 4-byte aligned) to one growing arena, feed->recs,
+ * which is cut to size at the end; the optional fields go to the side
+ * table feed->meta, only for the indicators that give any.  Nothing is
+ * malloced per indicator except comments, tags, own addresses and
+ * U-label forms, and only when a file gives them.  A 1M-name feed so
+ * takes about 40 MB, in two allocations.
  */
 #include "formats/formats.h"
 #include "yamlread.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/sha2.h>
+#include <sys/mman.h>
 
 /** Longest feed id. */
 #define FB_ID_MAX 64
@@ -33,6 +35,9 @@
 #define FB_SOURCE_MAX 256
 /** Errors reported for one file before the builder gives up on it. */
 #define FB_MAX_ERRORS 1000
+/** Record arenas of at least this many bytes are advised for huge
+ * pages, which saves a TLB miss per matched record. */
+#define FB_HUGE_PAGE ((size_t)2 * 1024 * 1024)
 
 struct sh_feed*
 sh_feed_ref(struct sh_feed* feed)
@@ -70,13 +75,14 @@ sh_feed_unref(struct sh_feed* feed)
 
 	if(!feed || __atomic_sub_fetch(&feed->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	for(i = 0; i < feed->num_ind; i++) {
-		free(feed->ind[i].comment);
-		sh_strv_free(feed->ind[i].tags);
-		free(feed->ind[i].addr);
-		free(feed->ind[i].unicode);
+	for(i = 0; i < feed->num_meta; i++) {
+		free(feed->meta[i].comment);
+		sh_strv_free(feed->meta[i].tags);
+		free(feed->meta[i].addr);
+		free(feed->meta[i].unicode);
 	}
-	free(feed->ind); /* also holds the names */
+	free(feed->meta);
+	free(feed->recs);
 	free(feed->path);
 	free(feed->id);
 	free(feed->description);
@@ -251,7 +257,7 @@ sh_fb_name(struct sh_fb* fb, const char* text, size_t len, unsigned line,
 }
 
 /**
- * Make room for one more indicator and its name.
+ * Make room for one more record in the arena.
  * @param fb: the builder.
  * @param namelen: length of the name to add.
  * @return 1 on success, 0 when out of memory.
@@ -260,26 +266,65 @@ static int
 fb_grow(struct sh_fb* fb, size_t namelen)
 {
 	struct sh_feed* f = fb->feed;
+	size_t need = f->recs_len + sh_rec_size(namelen), ncap;
+	uint8_t* n;
 
-	if(f->num_ind == fb->cap) {
-		size_t ncap = fb->cap ? fb->cap * 2 : 64;
-		struct sh_indicator* n = realloc(f->ind, ncap * sizeof(*n));
-		if(!n)
+	if(need <= fb->recs_cap)
+		return 1;
+	ncap = fb->recs_cap ? fb->recs_cap * 2 : 4096;
+	while(ncap < need)
+		ncap *= 2;
+	if(!(n = realloc(f->recs, ncap)))
+		return 0;
+	f->recs = n;
+	fb->recs_cap = ncap;
+	return 1;
+}
+
+/**
+ * Whether an indicator has any optional field, so needs a meta entry.
+ * @param ind: the indicator.
+ * @return 1 if it has.
+ */
+static int
+fb_has_meta(const struct sh_indicator* ind)
+{
+	return ind->first_seen || ind->expires || ind->confidence >= 0 ||
+		ind->comment || ind->tags || ind->addr || ind->src ||
+		ind->unicode;
+}
+
+/**
+ * Store an indicator's optional fields in the side table; ownership of
+ * comment, tags, addr and unicode passes to the feed.
+ * @param fb: the builder.
+ * @param ind: the indicator.
+ * @param off: offset of its record.
+ * @return 1 on success, 0 when out of memory (nothing taken).
+ */
+static int
+fb_add_meta(struct sh_fb* fb, const struct sh_indicator* ind, size_t off)
+{
+	struct sh_feed* f = fb->feed;
+	struct sh_ind_meta* m;
+
+	if(f->num_meta == fb->meta_cap) {
+		size_t ncap = fb->meta_cap ? fb->meta_cap * 2 : 16;
+		if(!(m = realloc(f->meta, ncap * sizeof(*m))))
 			return 0;
-		f->ind = n;
-		fb->cap = ncap;
+		f->meta = m;
+		fb->meta_cap = ncap;
 	}
-	if(fb->names_len + namelen > fb->names_cap) {
-		size_t ncap = fb->names_cap ? fb->names_cap * 2 : 4096;
-		uint8_t* n;
-		while(ncap < fb->names_len + namelen)
-			ncap *= 2;
-		n = realloc(fb->names, ncap);
-		if(!n)
-			return 0;
-		fb->names = n;
-		fb->names_cap = ncap;
-	}
+	m = &f->meta[f->num_meta++];
+	m->off = off;
+	m->confidence = ind->confidence;
+	m->first_seen = ind->first_seen;
+	m->expires = ind->expires;
+	m->comment = ind->comment;
+	m->tags = ind->tags;
+	m->addr = ind->addr;
+	m->src = ind->src;
+	m->unicode = ind->unicode;
 	return 1;
 }
 
@@ -327,23 +372,19 @@ fb_hash(const uint8_t* wire, size_t len, unsigned flags)
 static int
 fb_merge_grow(struct sh_fb* fb)
 {
-	size_t cap = fb->slot_cap ? fb->slot_cap * 2 : 256, i, j;
+	size_t cap = fb->slot_cap ? fb->slot_cap * 2 : 256, off, j;
 	uint64_t* s = calloc(cap, sizeof(*s));
-	size_t* no = realloc(fb->noff, cap / 2 * sizeof(*no));
+	const struct sh_feed* f = fb->feed;
 
-	if(!s || !no) {
-		free(s);
-		if(no)
-			fb->noff = no;
+	if(!s)
 		return 0;
-	}
-	fb->noff = no;
-	for(i = 0; i < fb->feed->num_ind; i++) {
-		const struct sh_indicator* b = &fb->feed->ind[i];
-		uint64_t h = fb_hash(fb->names + no[i], b->namelen, b->flags);
+	for(off = 0; off < f->recs_len; off += sh_rec_size(
+		sh_rec_at(f, off)->namelen)) {
+		const struct sh_rec* b = sh_rec_at(f, off);
+		uint64_t h = fb_hash(b->name, b->namelen, b->flags);
 		for(j = h & (cap - 1); s[j]; j = (j + 1) & (cap - 1))
 			;
-		s[j] = (h & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
+		s[j] = (h & 0xffffffff00000000ULL) | (uint64_t)(off / 4 + 1);
 	}
 	free(fb->slot);
 	fb->slot = s;
@@ -359,9 +400,9 @@ fb_merge_grow(struct sh_fb* fb)
  * @param len: its length.
  * @param flags: its flags.
  * @param slot: set to the free slot to use when there is none.
- * @return the earlier indicator, or NULL.
+ * @return the earlier indicator's record, or NULL.
  */
-static const struct sh_indicator*
+static const struct sh_rec*
 fb_merge_find(struct sh_fb* fb, const uint8_t* wire, size_t len,
 	unsigned flags, size_t* slot)
 {
@@ -369,14 +410,13 @@ fb_merge_find(struct sh_fb* fb, const uint8_t* wire, size_t len,
 	size_t j, mask = fb->slot_cap - 1;
 
 	for(j = h & mask; fb->slot[j]; j = (j + 1) & mask) {
-		const struct sh_indicator* b;
-		size_t i = (size_t)(fb->slot[j] & 0xffffffffULL) - 1;
+		const struct sh_rec* b;
+		size_t off = ((size_t)(fb->slot[j] & 0xffffffffULL) - 1) * 4;
 		if((fb->slot[j] & 0xffffffff00000000ULL) != tag)
 			continue;
-		b = &fb->feed->ind[i];
+		b = sh_rec_at(fb->feed, off);
 		if(b->namelen == len && ((b->flags ^ flags) & SH_IND_EXACT)
-			== 0 && memcmp(fb->names + fb->noff[i], wire, len)
-			== 0)
+			== 0 && memcmp(b->name, wire, len) == 0)
 			return b;
 	}
 	*slot = j;
@@ -396,7 +436,7 @@ static int
 fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
 	const uint8_t* wire, size_t len)
 {
-	const struct sh_indicator* b;
+	const struct sh_rec* b;
 	char text[SH_NAME_TEXT_MAX];
 	size_t slot = 0;
 
@@ -408,9 +448,8 @@ fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
 	}
 	if(!(b = fb_merge_find(fb, wire, len, ind->flags, &slot))) {
 		fb->slot[slot] = (fb_hash(wire, len, ind->flags)
-			& 0xffffffff00000000ULL) | (uint64_t)(fb->feed->num_ind
-			+ 1);
-		fb->noff[fb->feed->num_ind] = fb->names_len;
+			& 0xffffffff00000000ULL) | (uint64_t)(fb->feed->recs_len
+			/ 4 + 1);
 		return 1;
 	}
 	(void)sh_name_to_text(wire, text, sizeof(text));
@@ -422,6 +461,45 @@ fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
 			(b->flags & SH_IND_ALLOW) ? "an allow entry" :
 			"an indicator", b->line);
 	return 0;
+}
+
+/**
+ * Append an indicator's record, and its meta entry when it has
+ * optional fields.  There is room for the record (fb_grow).
+ * @param fb: the builder.
+ * @param ind: the indicator; what it owns passes to the feed, or is
+ *	freed when out of memory.
+ * @param wire: its canonical name.
+ * @param len: its length, at most SH_NAME_MAX.
+ * @return 1 on success, 0 when out of memory (reported, fatal).
+ */
+static int
+fb_store(struct sh_fb* fb, struct sh_indicator* ind, const uint8_t* wire,
+	size_t len)
+{
+	struct sh_feed* f = fb->feed;
+	size_t off = f->recs_len, size = sh_rec_size(len);
+	struct sh_rec* r = (struct sh_rec*)(void*)(f->recs + off);
+	int meta = fb_has_meta(ind);
+
+	if(meta && !fb_add_meta(fb, ind, off)) {
+		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
+			"out of memory");
+		fb->fatal = 1;
+		fb_ind_drop(ind);
+		return 0;
+	}
+	memset((uint8_t*)r + size - 4, 0, 4); /* the padding */
+	r->line = ind->line;
+	r->column = ind->column;
+	r->flags = (uint8_t)((ind->flags & (SH_IND_EXACT | SH_IND_ALLOW)) |
+		(meta ? SH_REC_META : 0));
+	r->action = (uint8_t)ind->action;
+	r->namelen = (uint8_t)len;
+	memcpy(r->name, wire, len);
+	f->recs_len += size;
+	f->num_ind++;
+	return 1;
 }
 
 int
@@ -453,12 +531,7 @@ sh_fb_add_wire(struct sh_fb* fb, struct sh_indicator* ind,
 		fb_ind_drop(ind);
 		return 0;
 	}
-	memcpy(fb->names + fb->names_len, wire, len);
-	fb->names_len += len;
-	ind->name = NULL;
-	ind->namelen = len;
-	fb->feed->ind[fb->feed->num_ind++] = *ind;
-	return 1;
+	return fb_store(fb, ind, wire, len);
 }
 
 int
@@ -665,55 +738,41 @@ sh_fb_hostlike(const char* text, size_t len)
 }
 
 /**
- * Move the names behind the indicators, in one allocation, and point
- * every indicator at its name.
- * @param fb: the builder; the arena is freed.
- * @return 1 on success, 0 when out of memory.
+ * Cut the record arena and the side table to size; a large arena is
+ * advised for huge pages.
+ * @param fb: the builder.
  */
-static int
-fb_finish_names(struct sh_fb* fb)
+static void
+fb_finish_recs(struct sh_fb* fb)
 {
 	struct sh_feed* f = fb->feed;
-	size_t i, off = 0, isz = f->num_ind * sizeof(struct sh_indicator);
-	struct sh_indicator* n;
-	uint8_t* base;
+	void* n;
 
-	if(f->num_ind == 0) {
-		free(f->ind);
-		f->ind = NULL;
-		return 1;
+	if(f->recs_len == 0) {
+		free(f->recs);
+		f->recs = NULL;
+	} else if(f->recs_len < fb->recs_cap &&
+		(n = realloc(f->recs, f->recs_len)))
+		f->recs = n;
+	if(f->num_meta == 0) {
+		free(f->meta);
+		f->meta = NULL;
+	} else if(f->num_meta < fb->meta_cap &&
+		(n = realloc(f->meta, f->num_meta * sizeof(*f->meta))))
+		f->meta = n;
+	fb->recs_cap = f->recs_len;
+	fb->meta_cap = f->num_meta;
+#ifdef MADV_HUGEPAGE
+	if(f->recs_len >= 2 * FB_HUGE_PAGE) {
+		/* the whole huge pages inside the allocation */
+		uintptr_t lo = ((uintptr_t)f->recs + FB_HUGE_PAGE - 1) &
+			~(uintptr_t)(FB_HUGE_PAGE - 1);
+		uintptr_t hi = ((uintptr_t)f->recs + f->recs_len) &
+			~(uintptr_t)(FB_HUGE_PAGE - 1);
+		if(hi > lo)
+			(void)madvise((void*)lo, hi - lo, MADV_HUGEPAGE);
 	}
-	n = realloc(f->ind, isz + fb->names_len);
-	if(!n)
-		return 0;
-	f->ind = n;
-	fb->cap = f->num_ind;
-	base = (uint8_t*)n + isz;
-	memcpy(base, fb->names, fb->names_len);
-	free(fb->names);
-	fb->names = NULL;
-	for(i = 0; i < f->num_ind; i++) {
-		n[i].name = base + off;
-		off += n[i].namelen;
-	}
-	return 1;
-}
-
-/**
- * Hash of an indicator's name and exact flag, for duplicate detection.
- * @param ind: the indicator.
- * @return the hash.
- */
-static uint64_t
-fb_ind_hash(const struct sh_indicator* ind)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for(i = 0; i < ind->namelen; i++)
-		h = (h ^ ind->name[i]) * 0x100000001b3ULL;
-	h ^= (uint64_t)(ind->flags & SH_IND_EXACT);
-	return h ^ (h >> 29);
+#endif
 }
 
 /**
@@ -723,8 +782,8 @@ fb_ind_hash(const struct sh_indicator* ind)
  * @param dup: the later entry.
  */
 static void
-fb_report_dup(struct sh_fb* fb, const struct sh_indicator* first,
-	const struct sh_indicator* dup)
+fb_report_dup(struct sh_fb* fb, const struct sh_rec* first,
+	const struct sh_rec* dup)
 {
 	char text[SH_NAME_TEXT_MAX];
 
@@ -749,8 +808,8 @@ static int
 fb_check_dups(struct sh_fb* fb)
 {
 	const struct sh_feed* f = fb->feed;
-	size_t cap = 16, mask, i, j;
-	uint64_t* slot; /* high half: hash tag; low half: index + 1 */
+	size_t cap = 16, mask, off, j;
+	uint64_t* slot; /* high half: hash tag; low half: offset / 4 + 1 */
 	uint64_t h, tag;
 
 	while(cap < f->num_ind * 2)
@@ -760,15 +819,16 @@ fb_check_dups(struct sh_fb* fb)
 		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
 		return 0;
 	}
-	for(i = 0; i < f->num_ind; i++) {
-		const struct sh_indicator* a = &f->ind[i];
-		const struct sh_indicator* b = NULL;
-		h = fb_ind_hash(a);
+	for(off = 0; off < f->recs_len; off += sh_rec_size(
+		sh_rec_at(f, off)->namelen)) {
+		const struct sh_rec* a = sh_rec_at(f, off);
+		const struct sh_rec* b = NULL;
+		h = fb_hash(a->name, a->namelen, a->flags);
 		tag = h & 0xffffffff00000000ULL;
 		for(j = h & mask; slot[j]; j = (j + 1) & mask) {
 			if((slot[j] & 0xffffffff00000000ULL) != tag)
 				continue;
-			b = &f->ind[(slot[j] & 0xffffffffULL) - 1];
+			b = sh_rec_at(f, ((slot[j] & 0xffffffffULL) - 1) * 4);
 			if(a->namelen == b->namelen && ((a->flags ^ b->flags)
 				& SH_IND_EXACT) == 0 && memcmp(a->name,
 				b->name, a->namelen) == 0)
@@ -777,7 +837,7 @@ fb_check_dups(struct sh_fb* fb)
 		}
 		if(b)
 			fb_report_dup(fb, b, a);
-		else	slot[j] = tag | (uint64_t)(i + 1);
+		else	slot[j] = tag | (uint64_t)(off / 4 + 1);
 	}
 	free(slot);
 	return 1;
@@ -817,17 +877,12 @@ sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 	/* duplicates are looked for even after other errors, so that one
 	 * run reports everything; not after a fatal error */
 	if(!fb->fatal) {
-		if(!fb_finish_names(fb))
-			sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
-		else	(void)fb_check_dups(fb);
+		fb_finish_recs(fb);
+		(void)fb_check_dups(fb);
 	}
 	sh_sha256_hex(data, len, f->sha256);
-	free(fb->names);
-	fb->names = NULL;
 	free(fb->slot);
 	fb->slot = NULL;
-	free(fb->noff);
-	fb->noff = NULL;
 	fb->feed = NULL;
 	if(!ok || fb->errors != 0 || fb->fatal) {
 		sh_feed_unref(f);

@@ -71,14 +71,10 @@ struct sh_fb {
 	int fatal;
 	/** entries seen, expired and broken ones included */
 	size_t seen;
-	/** indicators allocated in feed->ind */
-	size_t cap;
-	/** the name arena: names of feed->ind, back to back, in order */
-	uint8_t* names;
-	/** bytes used in names */
-	size_t names_len;
-	/** bytes allocated for names */
-	size_t names_cap;
+	/** bytes allocated for feed->recs */
+	size_t recs_cap;
+	/** entries allocated for feed->meta */
+	size_t meta_cap;
 	/** number of feed->sources */
 	size_t num_sources;
 	/** public: 1 to merge a name given twice (same name, exact flag
@@ -87,12 +83,11 @@ struct sh_fb {
 	 * warning) instead of refusing the file, for formats where one
 	 * name in several rules or objects is normal (Sigma, STIX) */
 	int merge;
-	/** merge: hash slots (high half hash tag, low half index + 1) */
+	/** merge: hash slots (high half hash tag, low half record
+	 * offset / 4 + 1) */
 	uint64_t* slot;
 	/** merge: number of slots, a power of two */
 	size_t slot_cap;
-	/** merge: offset of each indicator's name in the arena */
-	size_t* noff;
 };
 
 /**

@@ -237,7 +237,9 @@ char*
 sh_feed_to_yaml(const struct sh_feed* f, size_t* len)
 {
 	char* buf = NULL;
-	size_t i, n = 0, nallow = 0;
+	size_t n = 0, nallow = 0;
+	struct sh_feed_iter it;
+	struct sh_indicator ind;
 	FILE* out = open_memstream(&buf, &n);
 
 	if(!out)
@@ -248,16 +250,18 @@ sh_feed_to_yaml(const struct sh_feed* f, size_t* len)
 		f->num_expired);
 	wr_feed(out, f);
 	fputs("indicators:\n", out);
-	for(i = 0; i < f->num_ind; i++) {
-		if(f->ind[i].flags & SH_IND_ALLOW)
+	sh_feed_iter_init(&it, f);
+	while(sh_feed_iter_next(&it, &ind)) {
+		if(ind.flags & SH_IND_ALLOW)
 			nallow++;
-		else	wr_ind(out, &f->ind[i]);
+		else	wr_ind(out, &ind);
 	}
 	if(nallow) {
 		fputs("allow:\n", out);
-		for(i = 0; i < f->num_ind; i++)
-			if(f->ind[i].flags & SH_IND_ALLOW)
-				wr_ind(out, &f->ind[i]);
+		sh_feed_iter_init(&it, f);
+		while(sh_feed_iter_next(&it, &ind))
+			if(ind.flags & SH_IND_ALLOW)
+				wr_ind(out, &ind);
 	}
 	if(fclose(out) != 0) {
 		free(buf);

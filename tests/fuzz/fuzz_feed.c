@@ -23,6 +23,7 @@
  * Everything is freed; LeakSanitizer reports leaks as failures.
  */
 #include "sinkhole.h"
+#include "../unit/ind_at.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,10 +139,12 @@ check_feed(const struct sh_feed* f)
 		if(strncmp(f->references[i], "http://", 7) != 0 &&
 			strncmp(f->references[i], "https://", 8) != 0)
 			fail("feed reference is not an http(s) URL");
-	if(f->num_ind > 0 && !f->ind)
-		fail("feed has indicators but no array");
+	if(f->num_ind > 0 && (!f->recs || f->recs_len < f->num_ind * 12))
+		fail("feed has indicators but no records");
+	if(f->num_meta > f->num_ind)
+		fail("feed has more meta entries than indicators");
 	for(i = 0; i < f->num_ind; i++) {
-		const struct sh_indicator* ind = &f->ind[i];
+		const struct sh_indicator* ind = ind_at(f, i);
 		if(!ind->name || ind->namelen < 2 ||
 			ind->namelen > SH_NAME_MAX)
 			fail("indicator without a usable name");
@@ -166,8 +169,8 @@ check_feed(const struct sh_feed* f)
 			if(ind->tags[j][0] == 0)
 				fail("empty tag");
 		/* the names follow the array, in order */
-		if(i > 0 && ind->name != f->ind[i-1].name +
-			f->ind[i-1].namelen)
+		if(i > 0 && ind->name != ind_at(f, i-1)->name +
+			ind_at(f, i-1)->namelen)
 			fail("indicator names are not packed in order");
 	}
 }
@@ -195,13 +198,14 @@ check_match(const struct sh_set* set, const uint8_t* q, int must,
 			fail("an indicator's name does not match");
 		return;
 	}
-	if(!m.name || !m.feed || !m.ind)
+	if(!m.name || !m.feed || !m.ind.name)
 		fail("a match without name, feed or indicator");
-	if(m.ind->name != m.name)
+	if(m.ind.name != m.name)
 		fail("matched name is not the indicator's name");
-	if(m.ind < m.feed->ind || m.ind >= m.feed->ind + m.feed->num_ind)
+	if(m.ind.off >= m.feed->recs_len || m.ind.name < m.feed->recs ||
+		m.ind.name + m.ind.namelen > m.feed->recs + m.feed->recs_len)
 		fail("matched indicator is not in its feed");
-	if((m.action == SH_ACTION_ALLOW) != ((m.ind->flags & SH_IND_ALLOW)
+	if((m.action == SH_ACTION_ALLOW) != ((m.ind.flags & SH_IND_ALLOW)
 		!= 0))
 		fail("allow action and allow entry disagree");
 	if(m.action == SH_ACTION_INHERIT)
@@ -215,7 +219,7 @@ check_match(const struct sh_set* set, const uint8_t* q, int must,
 		s += *s + 1;
 	if(!sh_name_equal(s, m.name))
 		fail("matched entry is not a suffix of the query");
-	if(ml < ql && (m.ind->flags & SH_IND_EXACT))
+	if(ml < ql && (m.ind.flags & SH_IND_EXACT))
 		fail("an exact entry matched a name below it");
 	if(at && ml < sh_name_labels(at))
 		fail("the match is above a covering entry");
@@ -247,7 +251,7 @@ check_set(struct sh_feed* f, const uint8_t* data, size_t size)
 		fail("set of one feed has the wrong counts");
 	(void)sh_set_memory(set);
 	for(i = 0; i < f->num_ind; i++) {
-		const struct sh_indicator* ind = &f->ind[i];
+		const struct sh_indicator* ind = ind_at(f, i);
 		check_match(set, ind->name, 1, ind->name);
 		/* a name one label below */
 		if(ind->namelen + 2 <= SH_NAME_MAX) {

@@ -64,7 +64,7 @@ check_list(const struct sh_feed* f, const uint8_t* data, size_t size)
 	if(strcmp(f->id, FR_FILE) != 0)
 		fr_fail("the feed id is not the file name");
 	for(i = 0; i < f->num_ind; i++)
-		check_position(&f->ind[i], data, size);
+		check_position(ind_at(f, i), data, size);
 }
 
 /**

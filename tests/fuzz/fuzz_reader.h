@@ -148,7 +148,7 @@ fr_check(const struct sh_feed* f, unsigned lines)
 	if(!f->id || !sh_fb_id_valid(f->id))
 		fr_fail("feed loaded with a missing or invalid id");
 	for(i = 0; i < f->num_ind; i++) {
-		const struct sh_indicator* ind = &f->ind[i];
+		const struct sh_indicator* ind = ind_at(f, i);
 		int found = !ind->src;
 		if(sh_name_canon(ind->name, ind->namelen, canon)
 			!= ind->namelen || memcmp(canon, ind->name,

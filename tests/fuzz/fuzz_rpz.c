@@ -51,7 +51,7 @@ check_rpz(const struct sh_feed* f, const uint8_t* data, size_t size)
 		!= strlen(f->version))
 		fr_fail("the version is not the SOA serial");
 	for(i = 0; i < f->num_ind; i++)
-		check_position(&f->ind[i], data, size);
+		check_position(ind_at(f, i), data, size);
 }
 
 /**

@@ -39,6 +39,7 @@
  * and calls abort().
  */
 #include "sinkhole.h"
+#include "../unit/ind_at.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -361,7 +362,7 @@ load_feeds(struct prog* P)
 			const struct sh_indicator* ind;
 			if(e->feed != i || e->expired)
 				continue;
-			ind = &f->f->ind[e->idx];
+			ind = ind_at(f->f, e->idx);
 			if(ind->namelen != e->len || memcmp(ind->name, e->wire,
 				e->len) != 0 || ((ind->flags & SH_IND_EXACT)
 				!= 0) != e->exact || ((ind->flags &
@@ -499,17 +500,17 @@ check_query(struct prog* P, const uint8_t* q)
 		return;
 	{
 		const struct sh_feed* f = P->feeds[w->feed].f;
-		const struct sh_indicator* ind = &f->ind[w->idx];
+		const struct sh_indicator* ind = ind_at(f, w->idx);
 		enum sh_action act = model_action(P, w);
-		if(m.feed != f || m.ind != ind || m.name != ind->name) {
+		if(m.feed != f || m.ind.off != ind->off || m.name != ind->name) {
 			char mt[SH_NAME_TEXT_MAX] = "?";
 			if(m.name)
 				(void)sh_name_to_text(m.name, mt, sizeof(mt));
 			fail(P, "query '%s': set matched '%s' of feed '%s' "
 				"(%s%s), reference '%s' of feed %d (%s%s)",
 				text, mt, m.feed && m.feed->id ? m.feed->id :
-				"?", m.ind && (m.ind->flags & SH_IND_EXACT) ?
-				"exact " : "", m.ind && (m.ind->flags &
+				"?", (m.ind.flags & SH_IND_EXACT) ?
+				"exact " : "", (m.ind.flags &
 				SH_IND_ALLOW) ? "allow" : "block", w->text,
 				w->feed, w->exact ? "exact " : "", w->allow ?
 				"allow" : "block");

@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "sinkhole.h"
+#include "../unit/ind_at.h"
 
 /** A feed with a reference, an indicator with a confidence. */
 static const char feed_yaml[] =
@@ -78,8 +79,8 @@ query_line(const struct sh_feed* feed, const char* qname, size_t ind_i,
 	ev.action = SH_ACTION_SINKHOLE;
 	ev.rcode = sa ? SH_RCODE_NOERROR : SH_RCODE_NXDOMAIN;
 	ev.reason = reason;
-	ev.indicator = feed->ind[ind_i].name;
-	sh_event_set_rule(&ev, feed, &feed->ind[ind_i]);
+	ev.indicator = ind_at(feed, ind_i)->name;
+	sh_event_set_rule(&ev, feed, ind_at(feed, ind_i));
 	ev.note = note;
 	if(strcmp(reason, "cname") == 0) {
 		if(!sh_name_from_text("alias.benign.test", c1, NULL))

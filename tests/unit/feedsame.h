@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sinkhole.h"
+#include "ind_at.h"
 
 /**
  * Whether two strings are equal, NULL equal to NULL.
@@ -113,10 +114,10 @@ fs_feed(const struct sh_feed* a, const struct sh_feed* b, const char** why)
 	}
 	for(pass = 0; pass < 2; pass++)
 		for(i = 0; i < a->num_ind; i++) {
-			int allow = (a->ind[i].flags & SH_IND_ALLOW) != 0;
+			int allow = (ind_at(a, i)->flags & SH_IND_ALLOW) != 0;
 			if(allow != (int)pass)
 				continue;
-			if(!fs_ind(&a->ind[i], &b->ind[j++], why))
+			if(!fs_ind(ind_at(a, i), ind_at(b, j++), why))
 				return 0;
 		}
 	return 1;

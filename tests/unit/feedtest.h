@@ -24,6 +24,14 @@
 #include <string.h>
 #include <cmocka.h>
 #include "sinkhole.h"
+#include "ind_at.h"
+
+/* not every test program uses every helper */
+#if defined(__GNUC__)
+#define FT_UNUSED __attribute__((unused))
+#else
+#define FT_UNUSED
+#endif
 
 /** "now" for every test: 2023-11-14T22:13:20Z. */
 #define FT_NOW ((time_t)1700000000)
@@ -170,7 +178,7 @@ ft_loads(const char* file, const char* text, const char* format)
  * @param column: its column (0 for any).
  * @param words: text of the error.
  */
-static void
+FT_UNUSED static void
 ft_refused(const char* file, const char* text, unsigned line,
 	unsigned column, const char* words)
 {
@@ -183,23 +191,34 @@ ft_refused(const char* file, const char* text, unsigned line,
 	ft_expect(SH_SEV_ERROR, line, column, words);
 }
 
+/** Views ft_find keeps alive at once. */
+#define FT_FIND_BUFS 32
+
 /**
  * Find an indicator by presentation name and kind.
  * @param f: the feed.
  * @param name: the name, no trailing dot.
  * @param flags: SH_IND_EXACT and SH_IND_ALLOW it must have exactly.
- * @return the indicator, or NULL.
+ * @return a copy of the indicator's view, valid for FT_FIND_BUFS more
+ *	calls, or NULL.
  */
 static const struct sh_indicator*
 ft_find(const struct sh_feed* f, const char* name, unsigned flags)
 {
+	static struct sh_indicator found[FT_FIND_BUFS];
+	static unsigned next;
 	char text[SH_NAME_TEXT_MAX];
-	size_t i;
-	for(i = 0; i < f->num_ind; i++) {
-		sh_name_to_text(f->ind[i].name, text, sizeof(text));
-		if(strcmp(text, name) == 0 && (f->ind[i].flags
-			& (SH_IND_EXACT | SH_IND_ALLOW)) == flags)
-			return &f->ind[i];
+	struct sh_feed_iter it;
+	struct sh_indicator ind;
+	sh_feed_iter_init(&it, f);
+	while(sh_feed_iter_next(&it, &ind)) {
+		sh_name_to_text(ind.name, text, sizeof(text));
+		if(strcmp(text, name) == 0 && (ind.flags
+			& (SH_IND_EXACT | SH_IND_ALLOW)) == flags) {
+			struct sh_indicator* r = &found[next++ % FT_FIND_BUFS];
+			*r = ind;
+			return r;
+		}
 	}
 	return NULL;
 }
@@ -211,7 +230,7 @@ ft_find(const struct sh_feed* f, const char* name, unsigned flags)
  * @param flags: its flags.
  * @return the indicator.
  */
-static const struct sh_indicator*
+FT_UNUSED static const struct sh_indicator*
 ft_need(const struct sh_feed* f, const char* name, unsigned flags)
 {
 	const struct sh_indicator* ind = ft_find(f, name, flags);
@@ -219,9 +238,9 @@ ft_need(const struct sh_feed* f, const char* name, unsigned flags)
 		size_t i;
 		char text[SH_NAME_TEXT_MAX];
 		for(i = 0; i < f->num_ind; i++) {
-			sh_name_to_text(f->ind[i].name, text, sizeof(text));
+			sh_name_to_text(ind_at(f, i)->name, text, sizeof(text));
 			print_message("ind %s flags %u\n", text,
-				f->ind[i].flags);
+				ind_at(f, i)->flags);
 		}
 		fail_msg("no indicator %s with flags %u", name, flags);
 	}

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "sinkhole.h"
+#include "ind_at.h"
 #include "yamlread.h"
 
 /** "now" for every test: 2023-11-14T22:13:20Z. */
@@ -226,30 +227,30 @@ test_full_feed(void** state)
 	assert_int_equal(f->num_ind, 2);
 	assert_int_equal(f->num_expired, 0);
 
-	assert_string_equal(ind_text(&f->ind[0], t), "akamaicontainer.com");
-	assert_int_equal(f->ind[0].namelen, 21);
-	assert_int_equal(f->ind[0].flags, SH_IND_EXACT);
-	assert_int_equal(f->ind[0].action, SH_ACTION_REFUSE);
-	assert_int_equal(f->ind[0].line, 13);
-	assert_int_equal(f->ind[0].column, 5);
-	assert_int_equal(f->ind[0].first_seen, 1680048000);
-	assert_int_equal(f->ind[0].expires, 1806278400 + 12*3600 - 2*3600);
-	assert_int_equal(f->ind[0].confidence, 90);
-	assert_string_equal(f->ind[0].tags[0], "c2");
-	assert_string_equal(f->ind[0].tags[1], "3cx");
-	assert_null(f->ind[0].tags[2]);
-	assert_string_equal(f->ind[0].comment, "text");
+	assert_string_equal(ind_text(ind_at(f, 0), t), "akamaicontainer.com");
+	assert_int_equal(ind_at(f, 0)->namelen, 21);
+	assert_int_equal(ind_at(f, 0)->flags, SH_IND_EXACT);
+	assert_int_equal(ind_at(f, 0)->action, SH_ACTION_REFUSE);
+	assert_int_equal(ind_at(f, 0)->line, 13);
+	assert_int_equal(ind_at(f, 0)->column, 5);
+	assert_int_equal(ind_at(f, 0)->first_seen, 1680048000);
+	assert_int_equal(ind_at(f, 0)->expires, 1806278400 + 12*3600 - 2*3600);
+	assert_int_equal(ind_at(f, 0)->confidence, 90);
+	assert_string_equal(ind_at(f, 0)->tags[0], "c2");
+	assert_string_equal(ind_at(f, 0)->tags[1], "3cx");
+	assert_null(ind_at(f, 0)->tags[2]);
+	assert_string_equal(ind_at(f, 0)->comment, "text");
 
-	assert_string_equal(ind_text(&f->ind[1], t), "msedgeupdate.net");
-	assert_int_equal(f->ind[1].flags, 0);
-	assert_int_equal(f->ind[1].action, SH_ACTION_INHERIT);
-	assert_int_equal(f->ind[1].line, 21);
-	assert_int_equal(f->ind[1].column, 5);
-	assert_int_equal(f->ind[1].confidence, -1);
-	assert_int_equal(f->ind[1].first_seen, 0);
-	assert_int_equal(f->ind[1].expires, 0);
-	assert_null(f->ind[1].comment);
-	assert_null(f->ind[1].tags);
+	assert_string_equal(ind_text(ind_at(f, 1), t), "msedgeupdate.net");
+	assert_int_equal(ind_at(f, 1)->flags, 0);
+	assert_int_equal(ind_at(f, 1)->action, SH_ACTION_INHERIT);
+	assert_int_equal(ind_at(f, 1)->line, 21);
+	assert_int_equal(ind_at(f, 1)->column, 5);
+	assert_int_equal(ind_at(f, 1)->confidence, -1);
+	assert_int_equal(ind_at(f, 1)->first_seen, 0);
+	assert_int_equal(ind_at(f, 1)->expires, 0);
+	assert_null(ind_at(f, 1)->comment);
+	assert_null(ind_at(f, 1)->tags);
 
 	assert_ptr_equal(sh_feed_ref(f), f);
 	assert_int_equal(f->refs, 2);
@@ -268,7 +269,8 @@ test_minimal_sha(void** state)
 	(void)state;
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 0);
-	assert_null(f->ind);
+	assert_null(f->recs);
+	assert_int_equal(f->num_meta, 0);
 	assert_null(f->description);
 	assert_null(f->references);
 	assert_null(f->version);
@@ -304,14 +306,14 @@ test_allow(void** state)
 	(void)state;
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 4);
-	assert_int_equal(f->ind[1].flags, SH_IND_ALLOW);
-	assert_int_equal(f->ind[1].action, SH_ACTION_ALLOW);
-	assert_string_equal(f->ind[1].comment, "false positive");
-	assert_string_equal(f->ind[1].tags[0], "fp");
-	assert_string_equal(ind_text(&f->ind[2], t), "example.com");
-	assert_int_equal(f->ind[2].flags, SH_IND_ALLOW | SH_IND_EXACT);
-	assert_int_equal(f->ind[3].flags, SH_IND_ALLOW);
-	assert_int_equal(f->ind[3].line, 10);
+	assert_int_equal(ind_at(f, 1)->flags, SH_IND_ALLOW);
+	assert_int_equal(ind_at(f, 1)->action, SH_ACTION_ALLOW);
+	assert_string_equal(ind_at(f, 1)->comment, "false positive");
+	assert_string_equal(ind_at(f, 1)->tags[0], "fp");
+	assert_string_equal(ind_text(ind_at(f, 2), t), "example.com");
+	assert_int_equal(ind_at(f, 2)->flags, SH_IND_ALLOW | SH_IND_EXACT);
+	assert_int_equal(ind_at(f, 3)->flags, SH_IND_ALLOW);
+	assert_int_equal(ind_at(f, 3)->line, 10);
 	sh_feed_unref(f);
 	/* action is not a key of an allow entry */
 	refused("feed: {id: a}\nallow:\n  - domain: x.example\n"
@@ -337,7 +339,7 @@ test_expiry(void** state)
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 1);
 	assert_int_equal(f->num_expired, 2);
-	assert_string_equal(ind_text(&f->ind[0], t), "new.example");
+	assert_string_equal(ind_text(ind_at(f, 0), t), "new.example");
 	assert_int_equal(count_sev(SH_SEV_ERROR), 0);
 	assert_int_equal(count_sev(SH_SEV_NOTE), 2);
 	expect_diag(SH_SEV_NOTE, 3, 5, "old.example", "expired");
@@ -408,17 +410,17 @@ test_idn_names(void** state)
 		"  - www.bücher.example\n");
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 5);
-	assert_string_equal(ind_text(&f->ind[0], t), "xn--bcher-kva.example");
-	assert_string_equal(f->ind[0].unicode, "bücher.example");
-	assert_string_equal(ind_text(&f->ind[1], t),
+	assert_string_equal(ind_text(ind_at(f, 0), t), "xn--bcher-kva.example");
+	assert_string_equal(ind_at(f, 0)->unicode, "bücher.example");
+	assert_string_equal(ind_text(ind_at(f, 1), t),
 		"xn--mnchen-3ya.example");
-	assert_string_equal(f->ind[1].unicode, "münchen.example");
-	assert_string_equal(ind_text(&f->ind[2], t), "xn--fiqs8s.example");
-	assert_string_equal(f->ind[2].unicode, "中国.example");
-	assert_string_equal(ind_text(&f->ind[3], t), "xn--fa-hia.example");
-	assert_string_equal(ind_text(&f->ind[4], t),
+	assert_string_equal(ind_at(f, 1)->unicode, "münchen.example");
+	assert_string_equal(ind_text(ind_at(f, 2), t), "xn--fiqs8s.example");
+	assert_string_equal(ind_at(f, 2)->unicode, "中国.example");
+	assert_string_equal(ind_text(ind_at(f, 3), t), "xn--fa-hia.example");
+	assert_string_equal(ind_text(ind_at(f, 4), t),
 		"www.xn--bcher-kva.example");
-	assert_int_equal(f->ind[4].flags, SH_IND_ALLOW);
+	assert_int_equal(ind_at(f, 4)->flags, SH_IND_ALLOW);
 	/* the deviation character is named, with its position */
 	expect_diag(SH_SEV_WARNING, 6, 5, "'faß.example'", "'fass.example'");
 	assert_int_equal(count_sev(SH_SEV_WARNING), 1);
@@ -445,9 +447,9 @@ test_idn_names(void** state)
 	f = parse("feed: {id: a}\nindicators:\n  - 'a\\.b\\\\c.example'\n"
 		"  - b\\195\\188cher.example\n");
 	assert_non_null(f);
-	assert_int_equal(f->ind[0].namelen, 1 + 5 + 1 + 7 + 1);
-	assert_memory_equal(f->ind[0].name, "\5a.b\\c\7example", 15);
-	assert_null(f->ind[0].unicode);
+	assert_int_equal(ind_at(f, 0)->namelen, 1 + 5 + 1 + 7 + 1);
+	assert_memory_equal(ind_at(f, 0)->name, "\5a.b\\c\7example", 15);
+	assert_null(ind_at(f, 0)->unicode);
 	expect_diag(SH_SEV_WARNING, 4, 5, "raw bytes", "xn-- form");
 	sh_feed_unref(f);
 }
@@ -554,7 +556,7 @@ test_dates(void** state)
 	f = parse("feed: {id: a}\nindicators:\n  - domain: x.example\n"
 		"    first_seen: 2024-02-29T23:59:59.123z\n");
 	assert_non_null(f);
-	assert_int_equal(f->ind[0].first_seen, 1709251199);
+	assert_int_equal(ind_at(f, 0)->first_seen, 1709251199);
 	sh_feed_unref(f);
 	assert_true(sh_yaml_parse_time("1969-12-31", 10, &t));
 	assert_int_equal(t, -86400);
@@ -734,8 +736,8 @@ test_many(void** state)
 	assert_int_equal(f->num_ind, n);
 	for(i = 0; i < n; i += 997) {
 		snprintf(want, sizeof(want), "h%zu.example.net", i);
-		assert_string_equal(ind_text(&f->ind[i], t), want);
-		assert_int_equal(f->ind[i].line, i + 3);
+		assert_string_equal(ind_text(ind_at(f, i), t), want);
+		assert_int_equal(ind_at(f, i)->line, i + 3);
 	}
 	sh_feed_unref(f);
 }

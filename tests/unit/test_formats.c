@@ -169,7 +169,7 @@ test_policy_own_address(void** state)
 	memset(&m, 0, sizeof(m));
 	m.action = SH_ACTION_SINKHOLE;
 	m.name = owner;
-	m.ind = &ind;
+	m.ind = ind;
 	sh_answer_plan(&cfg, &m, SH_TYPE_A, &p);
 	assert_int_equal(p.an_type, SH_TYPE_A);
 	assert_memory_equal(p.an_rdata, ia.ipv4, 4);
@@ -201,12 +201,12 @@ test_event_rule(void** state)
 	c.sin_family = AF_INET;
 	ev.client = (const struct sockaddr*)&c;
 	ev.client_len = sizeof(c);
-	ev.qname = f->ind[0].name;
+	ev.qname = ind_at(f, 0)->name;
 	ev.qtype = SH_TYPE_A;
 	ev.qclass = SH_CLASS_IN;
 	ev.action = SH_ACTION_SINKHOLE;
-	ev.indicator = f->ind[0].name;
-	sh_event_set_rule(&ev, f, &f->ind[0]);
+	ev.indicator = ind_at(f, 0)->name;
+	sh_event_set_rule(&ev, f, ind_at(f, 0));
 	assert_true(sh_event_format(&ev, "r", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"rule\":{\"name\":\"a.example\","
 		"\"uuid\":\"0f0e0d0c-aaaa-4bbb-8ccc-0123456789ab\","

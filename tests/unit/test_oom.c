@@ -24,6 +24,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "sinkhole.h"
+#include "ind_at.h"
 
 /** The size whose next allocation fails, 0 for none. */
 static size_t fail_size;
@@ -100,10 +101,10 @@ test_strv_first_copy_fails(void** state)
 		NULL);
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 1);
-	assert_non_null(f->ind[0].tags);
-	assert_int_equal(strlen(f->ind[0].tags[0]), 3000);
-	assert_string_equal(f->ind[0].tags[1], "second");
-	assert_null(f->ind[0].tags[2]);
+	assert_non_null(ind_at(f, 0)->tags);
+	assert_int_equal(strlen(ind_at(f, 0)->tags[0]), 3000);
+	assert_string_equal(ind_at(f, 0)->tags[1], "second");
+	assert_null(ind_at(f, 0)->tags[2]);
 	sh_feed_unref(f);
 	/* the tag's copy (3000 bytes and the NUL) is the allocation that
 	 * fails: the array was grown just before it */

@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 #include "internal.h"
+#include "ind_at.h"
 
 /** One indicator for make_feed. */
 struct tind {
@@ -62,8 +63,8 @@ tdiag_fn(void* arg, const struct sh_diag_msg* msg)
 }
 
 /**
- * Build a feed by hand, allocated as lib/feed.c does: one block holds
- * the indicators and, behind them, their names.  Freed by
+ * Build a feed by hand, laid out as the feed builder does: records
+ * (struct sh_rec) back to back in one arena, no meta entries.  Freed by
  * sh_feed_unref.
  * @param id: feed id.
  * @param def: default action of the feed.
@@ -76,18 +77,21 @@ make_feed(const char* id, enum sh_action def, const struct tind* inds,
 	size_t n)
 {
 	struct sh_feed* f = calloc(1, sizeof(*f));
-	uint8_t* names = malloc(n * SH_NAME_MAX + 1);
-	size_t* lens = calloc(n + 1, sizeof(size_t));
 	char path[256];
-	size_t i, total = 0;
-	uint8_t* base;
+	size_t i, off = 0;
 	assert_non_null(f);
-	assert_non_null(names);
-	assert_non_null(lens);
+	f->recs = calloc(n ? n : 1, sh_rec_size(SH_NAME_MAX));
+	assert_non_null(f->recs);
 	for(i = 0; i < n; i++) {
-		lens[i] = sh_name_from_text(inds[i].name, names + total, NULL);
-		assert_true(lens[i] > 0);
-		total += lens[i];
+		struct sh_rec* r = (struct sh_rec*)(void*)(f->recs + off);
+		size_t len = sh_name_from_text(inds[i].name, r->name, NULL);
+		assert_true(len > 0);
+		r->namelen = (uint8_t)len;
+		r->flags = (uint8_t)inds[i].flags;
+		r->action = (uint8_t)inds[i].action;
+		r->line = (unsigned)i + 1;
+		r->column = 3;
+		off += sh_rec_size(len);
 	}
 	f->refs = 1;
 	snprintf(path, sizeof(path), "/feeds/%s.yaml", id);
@@ -96,22 +100,7 @@ make_feed(const char* id, enum sh_action def, const struct tind* inds,
 	f->default_action = def;
 	f->default_confidence = -1;
 	f->num_ind = n;
-	f->ind = calloc(1, n * sizeof(*f->ind) + total + 1);
-	assert_non_null(f->ind);
-	base = (uint8_t*)(f->ind + n);
-	memcpy(base, names, total);
-	for(i = 0; i < n; i++) {
-		f->ind[i].name = base;
-		base += lens[i];
-		f->ind[i].namelen = lens[i];
-		f->ind[i].flags = inds[i].flags;
-		f->ind[i].action = inds[i].action;
-		f->ind[i].line = (unsigned)i + 1;
-		f->ind[i].column = 3;
-		f->ind[i].confidence = -1;
-	}
-	free(names);
-	free(lens);
+	f->recs_len = off;
 	return f;
 }
 
@@ -189,13 +178,13 @@ test_subdomain_and_lookalikes(void** state)
 	assert_string_equal(mname(&m, buf), "akamaicontainer.com");
 	assert_int_equal(m.action, SH_ACTION_SINKHOLE);
 	assert_ptr_equal(m.feed, f);
-	assert_ptr_equal(m.ind, &f->ind[0]);
-	assert_ptr_equal(m.name, f->ind[0].name);
+	assert_int_equal(m.ind.off, ind_at(f, 0)->off);
+	assert_ptr_equal(m.name, ind_at(f, 0)->name);
 	assert_true(match_text(set, "www.akamaicontainer.com", &m));
 	assert_string_equal(mname(&m, buf), "akamaicontainer.com");
 	assert_true(match_text(set, "a.b.c.d.akamaicontainer.com", &m));
 	assert_true(match_text(set, "x.sub.example.org", &m));
-	assert_ptr_equal(m.ind, &f->ind[1]);
+	assert_int_equal(m.ind.off, ind_at(f, 1)->off);
 	assert_false(match_text(set, "com", &m));
 	assert_false(match_text(set, "example.org", &m));
 	assert_false(match_text(set, "notakamaicontainer.com", &m));
@@ -247,10 +236,10 @@ test_exact_and_subtree_same_name(void** state)
 	assert_int_equal(sh_set_count(set), 2);
 	assert_true(match_text(set, "both.example", &m));
 	assert_int_equal(m.action, SH_ACTION_NXDOMAIN);
-	assert_ptr_equal(m.ind, &f->ind[1]);
+	assert_int_equal(m.ind.off, ind_at(f, 1)->off);
 	assert_true(match_text(set, "x.both.example", &m));
 	assert_int_equal(m.action, SH_ACTION_REFUSE);
-	assert_ptr_equal(m.ind, &f->ind[0]);
+	assert_int_equal(m.ind.off, ind_at(f, 0)->off);
 	sh_set_free(set);
 	sh_feed_unref(f);
 }
@@ -427,7 +416,7 @@ test_action_resolution(void** state)
 	assert_true(match_text(set, "deflt.example", &m));
 	assert_int_equal(m.action, SH_ACTION_NXDOMAIN);
 	assert_ptr_equal(m.feed, f[1]);
-	assert_ptr_equal(m.ind, &f[1]->ind[0]);
+	assert_int_equal(m.ind.off, ind_at(f[1], 0)->off);
 	sh_set_free(set);
 	sh_feed_unref(f[0]);
 	sh_feed_unref(f[1]);
@@ -493,12 +482,12 @@ test_max_length(void** state)
 	set = sh_set_build(&f, 1, SH_ACTION_SINKHOLE, NULL, NULL);
 	assert_int_equal(sh_set_count(set), 2);
 	assert_true(match_text(set, big, &m));
-	assert_ptr_equal(m.ind, &f->ind[0]);
+	assert_int_equal(m.ind.off, ind_at(f, 0)->off);
 	big[0] = 'y';
 	assert_false(match_text(set, big, &m));
 	assert_true(match_text(set, many, &m));
 	assert_int_equal(m.action, SH_ACTION_REFUSE);
-	assert_ptr_equal(m.ind, &f->ind[1]);
+	assert_int_equal(m.ind.off, ind_at(f, 1)->off);
 	sh_set_free(set);
 	sh_feed_unref(f);
 }
