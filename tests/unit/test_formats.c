@@ -179,7 +179,7 @@ test_policy_own_address(void** state)
 	assert_true(p.soa);
 	assert_int_equal(p.rcode, SH_RCODE_NOERROR);
 	/* no own addresses: the configuration's */
-	ind.addr = NULL;
+	m.ind.addr = NULL;
 	sh_answer_plan(&cfg, &m, SH_TYPE_A, &p);
 	assert_memory_equal(p.an_rdata, cfg.ipv4, 4);
 }
