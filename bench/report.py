@@ -137,10 +137,10 @@ def goals(res):
     nmax = max(rows) if rows else None
     r1 = rows.get(nmax, {}) if nmax else {}
     mod = r1.get("sinkhole", {})
-    at = " (at N=%s)" % fnum(nmax) if nmax != 1000000 else ""
+    at = " (at N=%s)" % fnum(nmax) if nmax not in (None, 1000000) else ""
     hg = res.get("huge", {}) or {}
     hn = hg.get("n")
-    at10 = " (at N=%s)" % fnum(hn) if hn != 10000000 else ""
+    at10 = " (at N=%s)" % fnum(hn) if hn not in (None, 10000000) else ""
     ext = hg.get("native_extrapolated", {}) or {}
 
     def add(name, target, value, text, ok, anchors="-"):
