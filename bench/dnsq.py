@@ -7,6 +7,14 @@
       module, local-zone always_null and RPZ "CNAME ." give), then print
       the seconds since START_NS (CLOCK_REALTIME nanoseconds, as from
       `date +%s%N`).  Exit 1 on timeout or when process PID is gone.
+  dnsq.py live PORT SUFFIX TIMEOUT START_NS PID
+      Ask for q1.SUFFIX, q2.SUFFIX, ... (a new name every 5 ms, so no
+      answer can come from Unbound's cache) until one is answered by the
+      sinkhole: NXDOMAIN, or NOERROR with answers none of which is the
+      A 192.0.2.1 that NSD's wildcards give; then print the seconds since
+      START_NS.  Used to time a reload from the rename of the feed until
+      a name only the new version lists is blocked.  Exit 1 on timeout or
+      when process PID is gone.
   dnsq.py ask PORT NAME [TYPE]
       One query (A, AAAA or TXT; 2 s timeout): print "RCODE ANCOUNT".
   dnsq.py ports N
@@ -22,6 +30,8 @@ import time
 
 TYPES = {"A": 1, "AAAA": 28, "TXT": 16}
 RCODES = {0: "NOERROR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
+# the address NSD's wildcards answer (lib.sh, b_nsd_start)
+UPSTREAM_A = bytes([192, 0, 2, 1])
 
 
 def query(qid, name, qtype=1):
@@ -82,6 +92,72 @@ def cmd_wait(port, name, timeout, start_ns, pid):
     return 1
 
 
+def skip_name(msg, off):
+    """Offset just past the (possibly compressed) name at off."""
+    while off < len(msg):
+        n = msg[off]
+        if n == 0:
+            return off + 1
+        if n & 0xC0 == 0xC0:
+            return off + 2
+        off += n + 1
+    return len(msg)
+
+
+def upstream_answer(msg, an):
+    """True when one of the an answer records is NSD's A 192.0.2.1."""
+    off = skip_name(msg, 12) + 4
+    for _ in range(an):
+        off = skip_name(msg, off)
+        if off + 10 > len(msg):
+            return False
+        typ, _, _, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
+        off += 10
+        if typ == 1 and msg[off:off + rdlen] == UPSTREAM_A:
+            return True
+        off += rdlen
+    return False
+
+
+def cmd_live(port, suffix, timeout, start_ns, pid):
+    """Poll fresh names below suffix until the sinkhole answers one."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.005)
+    deadline = time.monotonic() + timeout
+    sent = set()
+    qid = random.randint(0, 65535)
+    i = 0
+    while time.monotonic() < deadline:
+        i += 1
+        qid = (qid + 1) & 0xFFFF
+        try:
+            s.sendto(query(qid, "q%d.%s" % (i, suffix)), ("127.0.0.1", port))
+            sent.add(qid)
+        except OSError:
+            pass
+        try:
+            while True:
+                msg = s.recv(4096)
+                if len(msg) < 12:
+                    continue
+                rid, rcode, an = header(msg)
+                if rid not in sent:
+                    continue
+                if rcode == 3 or (rcode == 0 and an > 0 and not upstream_answer(msg, an)):
+                    now = time.time_ns()
+                    print("%.3f" % ((now - start_ns) / 1e9))
+                    return 0
+        except socket.timeout:
+            pass
+        except OSError:
+            time.sleep(0.005)
+        if i % 20 == 0 and not alive(pid):
+            sys.stderr.write("dnsq: process %d is gone\n" % pid)
+            return 1
+    sys.stderr.write("dnsq: no sinkhole answer below %s within %d s\n" % (suffix, timeout))
+    return 1
+
+
 def cmd_ask(port, name, qtype):
     """One query; print rcode and answer count."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -131,6 +207,8 @@ def main():
     a = sys.argv[1:]
     if a and a[0] == "wait" and len(a) == 6:
         return cmd_wait(int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]))
+    if a and a[0] == "live" and len(a) == 6:
+        return cmd_live(int(a[1]), a[2], int(a[3]), int(a[4]), int(a[5]))
     if a and a[0] == "ask" and len(a) in (3, 4):
         return cmd_ask(int(a[1]), a[2], a[3] if len(a) == 4 else "A")
     if a and a[0] == "ports" and len(a) == 2:

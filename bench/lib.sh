@@ -237,6 +237,10 @@ action: sinkhole
 status:
   interval: 3600
 EOF
+		# SH_CONF_EXTRA: more top-level YAML (the 10M feed's limits)
+		if [ -n "${SH_CONF_EXTRA:-}" ]; then
+			printf '%s\n' "$SH_CONF_EXTRA" >>"$d/sinkhole.yaml"
+		fi
 	fi
 }
 
@@ -312,19 +316,52 @@ b_dnsperf_json() {
 # Print the CPU time (user + system) a process has used, in clock ticks.
 b_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# Print "COMM TICKS" (user + system, fields 14 and 15 of its stat) for
+# every thread of a process.
+b_task_ticks() {
+	local t comm
+	for t in "/proc/$1/task/"*; do
+		comm=$(cat "$t/comm" 2>/dev/null) || continue
+		# the fields after "pid (comm) ": field 3 (state) becomes $1
+		awk -v c="$comm" '{ sub(/^.*\) /, ""); print c, $12 + $13 }' "$t/stat" 2>/dev/null || true
+	done
+}
+
+# Print the CPU ticks of a process's threads in three groups: "RESOLVER
+# LOG RELOAD", where LOG is the module's log writer (thread sh-log),
+# RELOAD its reload thread (sh-reload) and RESOLVER every other thread
+# (Unbound's own).  Threads that ended are not counted.
+b_cpu_split() {
+	b_task_ticks "$1" | awk '
+		$1 == "sh-reload" { r += $2; next }
+		$1 == "sh-log" { l += $2; next }
+		{ o += $2 }
+		END { print o + 0, l + 0, r + 0 }'
+}
+
 # dnsperf against Unbound NAME, with the CPU time Unbound used meanwhile:
 # b_perf OUT NAME QUERYFILE [dnsperf args...].  Writes OUT (dnsperf's
-# output) and OUT.json (b_dnsperf_json plus cpu_s and cpu_us_per_query).
+# output) and OUT.json (b_dnsperf_json plus cpu_s and cpu_us_per_query
+# of the whole process, and the same split by thread (b_cpu_split):
+# resolver_cpu_s and resolver_cpu_us_per_query for Unbound's threads,
+# log_thread_cpu_s and reload_thread_cpu_s for the module's).
 b_perf() {
-	local out=$1 name=$2 file=$3 pid c0 c1
+	local out=$1 name=$2 file=$3 pid c0 c1 s0 s1
 	shift 3
 	pid=$(b_ub_pid "$name")
 	c0=$(b_cpu_ticks "$pid")
+	s0=$(b_cpu_split "$pid")
 	b_dnsperf "$out" "$(b_ub_port "$name")" "$file" "$@"
 	c1=$(b_cpu_ticks "$pid")
-	b_dnsperf_json "$out" | jq --argjson t "$((c1 - c0))" --argjson hz "$CLK_TCK" '
-		. + {cpu_s: ($t / $hz), cpu_us_per_query:
-			(if .completed > 0 then $t / $hz * 1e6 / .completed else null end)}' >"$out.json"
+	s1=$(b_cpu_split "$pid")
+	b_dnsperf_json "$out" | jq --argjson t "$((c1 - c0))" --argjson hz "$CLK_TCK" \
+		--argjson s0 "[${s0// /,}]" --argjson s1 "[${s1// /,}]" '
+		def perq(t): if .completed > 0 then t / $hz * 1e6 / .completed else null end;
+		. + {cpu_s: ($t / $hz), cpu_us_per_query: perq($t),
+			resolver_cpu_s: (($s1[0] - $s0[0]) / $hz),
+			resolver_cpu_us_per_query: perq($s1[0] - $s0[0]),
+			log_thread_cpu_s: (($s1[1] - $s0[1]) / $hz),
+			reload_thread_cpu_s: (($s1[2] - $s0[2]) / $hz)}' >"$out.json"
 }
 
 # Print the 99th percentile latency in ms of a dnsperf -v output file.

@@ -1,31 +1,38 @@
 #!/bin/bash
 # run.sh - every benchmark of unbound-sinkhole, side by side with Unbound's native blocking, in one command.
 #
-#   bench/run.sh            full run (N = 10k, 100k, 1M everywhere; 10 s x 5 dnsperf runs)
-#   bench/run.sh --quick    small run (1M only for the module; 3 s runs; 3 reloads)
+#   bench/run.sh            full run (N = 10k, 100k, 1M everywhere, 10M for the module; 10 s x 5 dnsperf runs)
+#   bench/run.sh --quick    small run (1M only for the module, 2M as its "huge" N; 3 s runs; 3 reloads)
 #   bench/run.sh --smoke    tiny sizes, to check that the scripts work (bench/smoke.test)
 # Options: --results FILE (default bench/results/latest.json; smoke: none
 # unless given), --markdown FILE (default BENCHMARKS.md; smoke: none),
-# --only PARTS (comma list of lookup,log,scale,qps,reload; for work on
-# the scripts), --no-build (use the module as built), --keep (keep the
-# work dir).
+# --only PARTS (comma list of lookup,log,scale,huge,qps,reload,peak; for
+# work on the scripts), --no-build (use the module as built), --keep
+# (keep the work dir).
 #
 # What it does (BENCHMARKS.md explains how to read the results):
 #   1. builds the C helpers (lookup_bench, log_bench) with cc -O2 against
 #      lib/*.c, and the module (make sinkhole.la) unless --no-build;
 #   2. generates deterministic feeds of N names (bench/gen_feeds.py), as
 #      a module feed, a local-zone include file and an RPZ zone;
-#   3. lookup: ns per sh_set_match at the largest N (hit, miss, deep, long);
+#   3. lookup: ns per sh_set_match at the largest N (hit, miss, deep, long),
+#      and again at the module's huge N (10M);
 #   4. log: the event log writer's capacity, 2 submitting threads;
 #   5. scale: load time and resident memory for the module, local-zone
 #      always_null and RPZ at every N, and dnsperf on sinkholed names
 #      (module with its log vs local-zone with log-local-actions vs RPZ
 #      with rpz-log) at the largest N all three load;
-#   6. qps: dnsperf cache-hit traffic and cache-miss traffic (through NSD)
+#   6. huge: load time and resident memory of the module alone with a
+#      10M feed (the native variants' figures are extrapolated from 1M
+#      by report.py, not run);
+#   7. qps: dnsperf cache-hit traffic and cache-miss traffic (through NSD)
 #      for plain Unbound vs Unbound with the module and the largest feed;
-#   7. reload: dnsperf at a steady rate while the largest feed is
+#   8. reload: dnsperf at a steady rate while the largest feed is
 #      rewritten, against the same run without rewrites;
-#   8. writes the raw results (JSON), prints the table and writes it to
+#   9. peak: peak RSS (VmHWM) and time until the new set answers, for a
+#      reload of the largest feed with one line changed and with the
+#      whole feed replaced; the reload thread's CPU apart from Unbound's;
+#  10. writes the raw results (JSON), prints the table and writes it to
 #      BENCHMARKS.md with the machine it ran on.
 # Every server listens on 127.0.0.1 only and is stopped at exit (trap).
 #
@@ -45,10 +52,12 @@ top_builddir=${top_builddir:-$top_srcdir}
 MODE=full
 RESULTS=
 MARKDOWN=
-ONLY=lookup,log,scale,qps,reload
+ONLY=lookup,log,scale,huge,qps,reload,peak
 BUILD=1
 KEEP_WORK=0
 SEED=20230329
+# the seed of the other feed the peak part replaces the whole feed with
+PEAK_SEED=$((SEED + 1000))
 UB_THREADS=2
 
 # Print the usage (the header comment) and exit.
@@ -74,15 +83,18 @@ case $MODE in
 full)
 	SIZES="10000 100000 1000000"; NATIVE_MAX=1000000
 	DUR=10; WARM=2; RUNS=5; RELOADS=10; RELOAD_QPS=10000; LOOKUPS=2000000
-	LOG_SECONDS=2; BENIGN_NAMES=10000; BLOCKED_NAMES=100000; MISS_QPS_MAX=60000; SETTLE=1 ;;
+	LOG_SECONDS=2; BENIGN_NAMES=10000; BLOCKED_NAMES=100000; MISS_QPS_MAX=60000; SETTLE=1
+	HUGE_N=10000000; PEAK_REPS=3 ;;
 quick)
 	SIZES="10000 100000 1000000"; NATIVE_MAX=100000
 	DUR=3; WARM=1; RUNS=3; RELOADS=3; RELOAD_QPS=10000; LOOKUPS=1000000
-	LOG_SECONDS=1; BENIGN_NAMES=10000; BLOCKED_NAMES=100000; MISS_QPS_MAX=60000; SETTLE=1 ;;
+	LOG_SECONDS=1; BENIGN_NAMES=10000; BLOCKED_NAMES=100000; MISS_QPS_MAX=60000; SETTLE=1
+	HUGE_N=2000000; PEAK_REPS=3 ;;
 smoke)
 	SIZES="1000"; NATIVE_MAX=1000
 	DUR=1; WARM=1; RUNS=1; RELOADS=2; RELOAD_QPS=500; LOOKUPS=20000
-	LOG_SECONDS=0.3; BENIGN_NAMES=200; BLOCKED_NAMES=1000; MISS_QPS_MAX=60000; SETTLE=0.2 ;;
+	LOG_SECONDS=0.3; BENIGN_NAMES=200; BLOCKED_NAMES=1000; MISS_QPS_MAX=60000; SETTLE=0.2
+	HUGE_N=3000; PEAK_REPS=2 ;;
 esac
 if [ "$MODE" != smoke ]; then
 	: "${RESULTS:=$BENCH_DIR/results/latest.json}"
@@ -95,6 +107,11 @@ NB=$NMAX
 # the same dnsperf settings for every measurement: 8 clients, 1 thread,
 # 100 outstanding queries, 5 s timeout
 DNSPERF_OPTS="-c 8 -T 1 -q 100 -t 5"
+# the module's limits for the huge feed (the defaults stop at 2M
+# indicators and 64 MiB files; a 10M feed is about 270 MB)
+HUGE_LIMITS='limits:
+  max_indicators: 16000000
+  max_file_bytes: 1073741824'
 
 # Note the load average at the start of a part (the machine may be shared).
 mark() { printf '%s %s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/loadavg.txt"; }
@@ -151,16 +168,19 @@ build() {
 	b_info "built lookup_bench and log_bench against the core (tests/core.sh)"
 }
 
-# Print the directory of the generated data for N names (made once, cached).
+# Print the directory of the generated data for N names (made once,
+# cached): data_dir N [SEED [module]]; "module": the module's feed, the
+# names and the misses only (gen_feeds.py --module-only).
 data_dir() {
-	local n=$1 key dir root
+	local n=$1 seed=${2:-$SEED} only=${3:-} key dir root
 	root=${BENCH_DATA:-${TMPDIR:-/tmp}/unbound-sinkhole-bench-data}
 	key=$(sha1sum "$BENCH_DIR/gen_feeds.py" | cut -c1-10)
-	dir=$root/$n-$SEED-$key
-	if [ ! -f "$dir/rpz.zone" ]; then
+	dir=$root/$n-$seed-$key${only:+-module}
+	if [ ! -f "$dir/misses.txt" ]; then
 		mkdir -p "$root"
 		rm -rf "$dir.tmp.$$"
-		python3 "$BENCH_DIR/gen_feeds.py" "$n" "$dir.tmp.$$" "$SEED" >&2 ||
+		[ "$n" -ge 2000000 ] && b_info "generating $n names (about $((n / 100000)) s, once: cached in $root)"
+		python3 "$BENCH_DIR/gen_feeds.py" ${only:+--module-only} "$n" "$dir.tmp.$$" "$seed" >&2 ||
 			b_die "cannot generate $n names"
 		# another run may have made it meanwhile: keep the first one
 		mv -T "$dir.tmp.$$" "$dir" 2>/dev/null || rm -rf "$dir.tmp.$$"
@@ -183,6 +203,7 @@ part_machine() {
 		num_threads: $thr, duration_s: $dur, runs: $runs, reloads: $reloads,
 		reload_qps: $rqps, dnsperf_options: $dpo, seed: $seed, lookups_per_kind: $lk,
 		log_seconds: $ls, benign_names: $bn, blocked_names: $bln,
+		huge_n: $hn, peak_reps: $pr,
 		module: $mod, module_note: $mnote, git: $git}}' \
 		--argjson nproc "$(nproc)" --arg cpu "${cpu:-unknown}" --arg kernel "$(uname -r)" \
 		--argjson mem "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)" \
@@ -196,11 +217,12 @@ part_machine() {
 		--argjson runs "$RUNS" --argjson reloads "$RELOADS" --argjson rqps "$RELOAD_QPS" \
 		--arg dpo "$DNSPERF_OPTS" --argjson seed "$SEED" --argjson lk "$LOOKUPS" \
 		--argjson ls "$LOG_SECONDS" --argjson bn "$BENIGN_NAMES" --argjson bln "$BLOCKED_NAMES" \
+		--argjson hn "$HUGE_N" --argjson pr "$PEAK_REPS" \
 		--arg mod "$SH_MODULE" --arg mnote "${MODULE_NOTE:-}" \
 		--arg git "$(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo unknown)"
 }
 
-# 2. Lookup microbenchmark at the largest N.
+# 2. Lookup microbenchmark at the largest N, and at the huge N (10M) of the huge part.
 part_lookup() {
 	local data
 	data=$(data_dir "$NMAX")
@@ -209,6 +231,18 @@ part_lookup() {
 		>"$WORK/lookup.json" || b_die "lookup_bench failed"
 	jq -n --slurpfile l "$WORK/lookup.json" --argjson n "$NMAX" '{lookup: ($l[0] + {n: $n})}' \
 		>"$WORK/res/lookup.json"
+	data=$(data_dir "$HUGE_N" "$SEED" module)
+	b_info "lookup: sh_set_match at N=$HUGE_N, $LOOKUPS lookups per kind"
+	# a failure here (memory, time: 15 min at most) is recorded, not fatal
+	if timeout 900 "$WORK/bin/lookup_bench" "$data/feed/bench.yaml" "$data/misses.txt" "$LOOKUPS" \
+		>"$WORK/lookup-huge.json" 2>"$WORK/lookup-huge.err" && jq -e . "$WORK/lookup-huge.json" >/dev/null 2>&1; then
+		jq -n --slurpfile l "$WORK/lookup-huge.json" --argjson n "$HUGE_N" \
+			'{lookup_huge: ($l[0] + {n: $n})}' >"$WORK/res/lookup_huge.json"
+	else
+		b_info "lookup: lookup_bench failed at N=$HUGE_N: $(tail -n 2 "$WORK/lookup-huge.err" | tr '\n' ' ')"
+		jq -n --argjson n "$HUGE_N" --arg e "$(tail -n 3 "$WORK/lookup-huge.err")" \
+			'{lookup_huge: {n: $n, error: ("lookup_bench failed: " + $e)}}' >"$WORK/res/lookup_huge.json"
+	fi
 }
 
 # 5. Log writer microbenchmark.
@@ -219,9 +253,11 @@ part_log() {
 	jq -n --slurpfile l "$WORK/log.json" '{log_writer: $l[0]}' >"$WORK/res/log.json"
 }
 
-# Start one Unbound for the scale part and measure it: scale_one NAME VARIANT DATA PROBE TIMEOUT N.
+# Start one Unbound for the scale part and measure it: scale_one NAME
+# VARIANT DATA PROBE TIMEOUT N [OUTDIR] (writes OUTDIR/NAME.json, default
+# $WORK/scale).
 scale_one() {
-	local name=$1 variant=$2 data=$3 probe=$4 timeout=$5 n=$6 port pid rss hwm count=null
+	local name=$1 variant=$2 data=$3 probe=$4 timeout=$5 n=$6 out=${7:-$WORK/scale} port pid rss hwm count=null
 	b_port
 	port=$B_PORT
 	b_ub_conf "$name" "$variant" "$port" "$data"
@@ -238,7 +274,7 @@ scale_one() {
 	jq -n --arg v "$variant" --argjson n "$n" --argjson load "$UB_LOAD_S" \
 		--argjson rss "$rss" --argjson hwm "$hwm" --argjson cnt "$count" \
 		'{variant: $v, n: $n, load_s: $load, rss_kb: $rss, hwm_kb: $hwm, indicators_loaded: $cnt}' \
-		>"$WORK/scale/$name.json"
+		>"$out/$name.json"
 	b_info "scale: $variant N=$n: first blocked answer after ${UB_LOAD_S} s, VmRSS ${rss} kB"
 }
 
@@ -277,16 +313,50 @@ part_scale() {
 			  end ]}}' "$WORK"/scale/*.json >"$WORK/res/scale.json"
 }
 
-# jq definitions shared by the summaries: med (median of an array) and
-# summary(v) (runs, median QPS and median CPU per query by variant).
+# 1b. The module alone at HUGE_N (10M in the full run): load time and
+# memory over an empty-feed instance of the same configuration.  The
+# native variants are not run at this N: report.py extrapolates their
+# figures from the largest N they ran at (1M in the full run).
+part_huge() {
+	local data probe
+	data=$(data_dir "$HUGE_N" "$SEED" module)
+	probe=$(probe_name "$data")
+	mkdir -p "$WORK/huge"
+	b_info "huge: the module with $HUGE_N indicators (native variants: extrapolated, not run)"
+	SH_CONF_EXTRA=$HUGE_LIMITS scale_one huge-base sinkhole "" localhost 120 0 "$WORK/huge"
+	b_ub_stop huge-base
+	SH_CONF_EXTRA=$HUGE_LIMITS scale_one "huge-$HUGE_N" sinkhole "$data" "$probe" 900 "$HUGE_N" "$WORK/huge"
+	b_ub_stop "huge-$HUGE_N"
+	jq -n --slurpfile b "$WORK/huge/huge-base.json" --slurpfile h "$WORK/huge/huge-$HUGE_N.json" \
+		--argjson fb "$(stat -c %s "$data/feed/bench.yaml")" '
+		$b[0] as $base | $h[0] as $x
+		| {huge: ($x + {base_rss_kb: $base.rss_kb, base_load_s: $base.load_s,
+			rss_delta_bytes: (($x.rss_kb - $base.rss_kb) * 1024),
+			bytes_per_domain: ((($x.rss_kb - $base.rss_kb) * 1024) / $x.n),
+			feed_bytes: $fb})}' >"$WORK/res/huge.json"
+}
+
+# jq definitions shared by the summaries: med (median of an array),
+# spread (min, median, max of an array), summary (runs, median and
+# spread of the QPS, median CPU per query of the process and of
+# Unbound's threads alone, by variant) and run_ratios(A; B) (QPS of run r
+# of variant A / QPS of run r of variant B, for every r).
 JQ_DEFS='
 	def med: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+	def spread: map(select(. != null)) | {min: min, median: med, max: max};
+	def bymed(f): group_by(.variant) | map({(.[0].variant): (map(f) | map(select(. != null)) | med)}) | add;
 	def summary: {
-		runs: (group_by(.variant) | map({(.[0].variant): map(del(.variant, .kind))}) | add),
-		median_qps: (group_by(.variant) | map({(.[0].variant): (map(.qps) | med)}) | add),
-		median_cpu_us_per_query: (group_by(.variant)
-			| map({(.[0].variant): (map(.cpu_us_per_query) | map(select(. != null)) | med)}) | add)};'
+		runs: (group_by(.variant) | map({(.[0].variant): (sort_by(.run) | map(del(.variant, .kind)))}) | add),
+		median_qps: bymed(.qps),
+		qps_spread: (group_by(.variant) | map({(.[0].variant): (map(.qps) | spread)}) | add),
+		median_cpu_us_per_query: bymed(.cpu_us_per_query),
+		median_resolver_cpu_us_per_query: bymed(.resolver_cpu_us_per_query),
+		median_module_threads_cpu_s: bymed(.log_thread_cpu_s + .reload_thread_cpu_s)};
+	def run_ratios(a; b): (map(select(.variant == a)) | sort_by(.run) | map(.qps)) as $x
+		| (map(select(.variant == b)) | sort_by(.run) | map(.qps)) as $y
+		| [range(0; [($x | length), ($y | length)] | min)
+			| if $y[.] > 0 then $x[.] / $y[.] else null end];'
 
 # 3b. Sinkholed names: module with log vs local-zone + log-local-actions vs RPZ + rpz-log.
 part_sinkholed() {
@@ -310,7 +380,7 @@ part_sinkholed() {
 		for v in sinkhole localzone rpz; do
 			f=$WORK/sinkholed/$v-$r.out
 			b_perf "$f" "$v-$NB" "$q" -l "$DUR"
-			jq --arg v "$v" '. + {variant: $v}' "$f.json" >"$WORK/sinkholed/run-$v-$r.json"
+			jq --arg v "$v" --argjson r "$r" '. + {variant: $v, run: $r}' "$f.json" >"$WORK/sinkholed/run-$v-$r.json"
 			b_info "sinkholed: $v run $r: $(jq -r '"\(.qps | floor) qps, \(.cpu_us_per_query * 10 | floor / 10) CPU-us/query (\(.rcodes))"' "$f.json")"
 		done
 	done
@@ -327,7 +397,8 @@ part_sinkholed() {
 		--argjson lines "$(grep -c '"event":{"kind":"alert"' "$log/sinkhole.json" || true)" \
 		--argjson warm "$(jq .completed "$WORK/sinkholed/warm-sinkhole.out.json")" \
 		"$JQ_DEFS"'
-		(map(select(.variant == "sinkhole"))) as $s
+		. as $all
+		| (map(select(.variant == "sinkhole"))) as $s
 		| {sinkholed: (summary + {n: $n, query_names: $names,
 			module_log: {stop_line: $stop, alert_lines: $lines,
 				completed_total: ($s | map(.completed) | add),
@@ -336,6 +407,10 @@ part_sinkholed() {
 				logged: $logged, dropped: $dropped}})}
 		| .sinkholed.ratio_vs_localzone = (.sinkholed.median_qps.sinkhole / .sinkholed.median_qps.localzone)
 		| .sinkholed.ratio_vs_rpz = (.sinkholed.median_qps.sinkhole / .sinkholed.median_qps.rpz)
+		| .sinkholed.run_ratios_vs_localzone = ($all | run_ratios("sinkhole"; "localzone"))
+		| .sinkholed.run_ratio_vs_localzone = (.sinkholed.run_ratios_vs_localzone | spread)
+		| .sinkholed.run_ratios_vs_rpz = ($all | run_ratios("sinkhole"; "rpz"))
+		| .sinkholed.run_ratio_vs_rpz = (.sinkholed.run_ratios_vs_rpz | spread)
 		| .sinkholed.cpu_ratio_vs_localzone = (.sinkholed.median_cpu_us_per_query.sinkhole / .sinkholed.median_cpu_us_per_query.localzone)
 		| .sinkholed.cpu_ratio_vs_rpz = (.sinkholed.median_cpu_us_per_query.sinkhole / .sinkholed.median_cpu_us_per_query.rpz)' \
 		"$WORK"/sinkholed/run-*.json >"$WORK/res/sinkholed.json"
@@ -373,7 +448,7 @@ part_qps() {
 		for v in plain sinkhole; do
 			f=$WORK/qps/hit-$v-$r.out
 			b_perf "$f" "qps-$v" "$WORK/benign.q" -l "$DUR"
-			jq --arg v "$v" '. + {variant: $v, kind: "hit"}' "$f.json" >"$WORK/qps/run-hit-$v-$r.json"
+			jq --arg v "$v" --argjson r "$r" '. + {variant: $v, kind: "hit", run: $r}' "$f.json" >"$WORK/qps/run-hit-$v-$r.json"
 			b_info "qps: cache hit $v run $r: $(jq -r '"\(.qps | floor) qps, \(.cpu_us_per_query * 10 | floor / 10) CPU-us/query"' "$f.json")"
 		done
 	done
@@ -389,7 +464,7 @@ part_qps() {
 			f=$WORK/qps/miss-$v-$r.out
 			miss_file "$WORK/qps/miss-$v-$r.q" "r$r$v" "$count"
 			b_perf "$f" "qps-$v" "$WORK/qps/miss-$v-$r.q" -l "$DUR" -n 1
-			jq --arg v "$v" '. + {variant: $v, kind: "miss"}' "$f.json" >"$WORK/qps/run-miss-$v-$r.json"
+			jq --arg v "$v" --argjson r "$r" '. + {variant: $v, kind: "miss", run: $r}' "$f.json" >"$WORK/qps/run-miss-$v-$r.json"
 			rm -f "$WORK/qps/miss-$v-$r.q"
 			b_info "qps: cache miss $v run $r: $(jq -r '"\(.qps | floor) qps, \(.cpu_us_per_query * 10 | floor / 10) CPU-us/query (\(.rcodes))"' "$f.json")"
 		done
@@ -397,14 +472,22 @@ part_qps() {
 	b_ub_stop qps-plain
 	b_ub_stop qps-sinkhole
 	jq -s --argjson n "$NMAX" --argjson names "$count" "$JQ_DEFS"'
-		{cachehit: (map(select(.kind == "hit")) | summary + {n: $n}),
-		 cachemiss: (map(select(.kind == "miss")) | summary + {n: $n, unique_names_per_run: $names})}
+		(map(select(.kind == "hit")) | run_ratios("sinkhole"; "plain")) as $rh
+		| (map(select(.kind == "miss")) | run_ratios("sinkhole"; "plain")) as $rm
+		| {cachehit: (map(select(.kind == "hit")) | summary + {n: $n,
+			run_ratios: $rh, run_ratio: ($rh | spread)}),
+		 cachemiss: (map(select(.kind == "miss")) | summary + {n: $n, unique_names_per_run: $names,
+			run_ratios: $rm, run_ratio: ($rm | spread),
+			run_overheads_pct: ($rm | map(if . == null then null else (1 - .) * 100 end)),
+			run_overhead_pct: ($rm | map(if . == null then null else (1 - .) * 100 end) | spread)})}
 		| .cachehit.ratio = (.cachehit.median_qps.sinkhole / .cachehit.median_qps.plain)
 		| .cachehit.cpu_ratio = (.cachehit.median_cpu_us_per_query.sinkhole / .cachehit.median_cpu_us_per_query.plain)
 		| .cachemiss.ratio = (.cachemiss.median_qps.sinkhole / .cachemiss.median_qps.plain)
 		| .cachemiss.overhead_pct = ((1 - .cachemiss.ratio) * 100)
 		| .cachemiss.cpu_ratio = (.cachemiss.median_cpu_us_per_query.sinkhole / .cachemiss.median_cpu_us_per_query.plain)
 		| .cachemiss.cpu_overhead_pct = ((.cachemiss.cpu_ratio - 1) * 100)
+		| .cachehit.resolver_cpu_ratio = (.cachehit.median_resolver_cpu_us_per_query.sinkhole / .cachehit.median_resolver_cpu_us_per_query.plain)
+		| .cachemiss.resolver_cpu_ratio = (.cachemiss.median_resolver_cpu_us_per_query.sinkhole / .cachemiss.median_resolver_cpu_us_per_query.plain)
 		| .cachemiss.file_exhausted = ([.cachemiss.runs[][] | select(.sent >= $names)] | length > 0)' \
 		"$WORK"/qps/run-*.json >"$WORK/res/qps.json"
 }
@@ -509,6 +592,121 @@ part_reload() {
 		>"$WORK/res/reload.json"
 }
 
+# Write a version of the peak part's feed: peak_version SRC LIVE VERSION
+# OUT (the feed SRC with its first indicator replaced by LIVE and its
+# version string by VERSION).
+peak_version() {
+	awk -v live="$2" -v ver="$3" '
+		/^  version:/ { print "  version: \"" ver "\""; next }
+		/^  - / && !done { done = 1; print "  - " live; next }
+		{ print }' "$1" >"$4"
+}
+
+# Wait until the reload thread of process PID has used no CPU for 0.3 s (at most 20 s).
+peak_idle() {
+	local pid=$1 a b i
+	b=$(b_cpu_split "$pid")
+	for ((i = 0; i < 66; i++)); do
+		sleep 0.3
+		a=$b
+		b=$(b_cpu_split "$pid")
+		[ "${a##* }" = "${b##* }" ] && return 0
+	done
+	return 0
+}
+
+# One reload of the peak part: peak_one CASE REP SRC VERSION.  Resets
+# VmHWM (clear_refs 5), renames the new version in, times it (until a
+# name only it lists is blocked, and until the reload line), reads the
+# peak and the threads' CPU; writes $WORK/peak/run-CASE-REP.json.
+peak_one() {
+	local case=$1 rep=$2 src=$3 ver=$4 pid port live t0 t1 live_s ev_ms rss0 rss1 hwm s0 s1 cleared=true
+	pid=$(b_ub_pid peak)
+	port=$(b_ub_port peak)
+	live=peak-$case-$rep.miss.bench
+	peak_version "$src" "$live" "$ver" "$WORK/peak/feeds/.bench.yaml.tmp"
+	PEAK_SEEN=$((PEAK_SEEN + 1))
+	rss0=$(b_rss "$pid")
+	s0=$(b_cpu_split "$pid")
+	echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || cleared=false
+	t0=$(date +%s%N)
+	mv -f "$WORK/peak/feeds/.bench.yaml.tmp" "$WORK/peak/feeds/bench.yaml"
+	live_s=$(python3 "$BENCH_DIR/dnsq.py" live "$port" "$live" 300 "$t0" "$pid") ||
+		b_die "peak: $case $rep: no sinkhole answer below $live within 300 s"
+	ev_ms=$(wait_reload "$WORK/ub/peak/sinkhole.json" "$PEAK_SEEN" "$((t0 / 1000000))")
+	# the old set is freed after the grace period: let the thread finish
+	sleep "$SETTLE"
+	peak_idle "$pid"
+	hwm=$(b_rss "$pid" VmHWM)
+	rss1=$(b_rss "$pid")
+	s1=$(b_cpu_split "$pid")
+	t1=$(date +%s%N)
+	jq -n --arg case "$case" --argjson rep "$rep" --argjson steady "$PEAK_STEADY_KB" \
+		--argjson rss0 "$rss0" --argjson rss1 "$rss1" --argjson hwm "$hwm" \
+		--argjson live "$live_s" --argjson ev "$ev_ms" --argjson cleared "$cleared" \
+		--argjson s0 "[${s0// /,}]" --argjson s1 "[${s1// /,}]" --argjson hz "$CLK_TCK" \
+		--argjson dt "$(((t1 - t0) / 1000000))" --arg ver "$ver" '
+		{case: $case, rep: $rep, version: $ver, rss_before_kb: $rss0, hwm_kb: $hwm, rss_after_kb: $rss1,
+		 hwm_reset: $cleared,
+		 peak_ratio: ($hwm / $steady), peak_ratio_vs_before: ($hwm / $rss0),
+		 peak_minus_steady_mib: (($hwm - $steady) / 1024),
+		 live_ms: ($live * 1000), reload_event_ms: $ev, interval_ms: $dt,
+		 reload_thread_cpu_s: (($s1[2] - $s0[2]) / $hz),
+		 log_thread_cpu_s: (($s1[1] - $s0[1]) / $hz),
+		 resolver_cpu_s: (($s1[0] - $s0[0]) / $hz)}' >"$WORK/peak/run-$case-$rep.json"
+	b_info "peak: $case $rep: VmHWM $(jq -r '"\(.peak_ratio * 1000 | round / 1000)x steady (+\(.peak_minus_steady_mib | round) MiB), live after \(.live_ms | round) ms (reload line \(.reload_event_ms) ms), reload thread \(.reload_thread_cpu_s) CPU-s, resolver threads \(.resolver_cpu_s) CPU-s"' "$WORK/peak/run-$case-$rep.json")"
+}
+
+# 4b. Reload peak: VmHWM over the steady VmRSS, and time to live, for
+# reloads of the largest feed with one line changed and with the whole
+# feed replaced (PEAK_REPS each), with the reload thread's CPU apart.
+part_peak() {
+	local data alt probe pid r src threads
+	data=$(data_dir "$NMAX")
+	alt=$(data_dir "$NMAX" "$PEAK_SEED" module)
+	probe=$(probe_name "$data")
+	mkdir -p "$WORK/peak/feeds"
+	peak_version "$data/feed/bench.yaml" peak-start.miss.bench v1 "$WORK/peak/feeds/bench.yaml"
+	b_port
+	SH_FEEDS_OVERRIDE=$WORK/peak/feeds b_ub_conf peak sinkhole "$B_PORT" "$data"
+	b_ub_start peak "$probe" 300
+	pid=$UB_PID
+	sleep "$SETTLE"
+	peak_idle "$pid"
+	PEAK_STEADY_KB=$(b_rss "$pid")
+	PEAK_START_HWM_KB=$(b_rss "$pid" VmHWM)
+	PEAK_SEEN=0
+	threads=$(b_task_ticks "$pid" | awk '{ c[$1]++ } END { for (k in c) printf "%s %d\n", k, c[k] }' |
+		jq -R 'split(" ") | {(.[0]): (.[1] | tonumber)}' | jq -s 'add')
+	b_info "peak: N=$NMAX, steady VmRSS $PEAK_STEADY_KB kB, threads $(jq -c . <<<"$threads")"
+	for ((r = 1; r <= PEAK_REPS; r++)); do
+		peak_one one_line "$r" "$data/feed/bench.yaml" v1
+	done
+	for ((r = 1; r <= PEAK_REPS; r++)); do
+		src=$alt/feed/bench.yaml
+		[ $((r % 2)) -eq 0 ] && src=$data/feed/bench.yaml
+		peak_one whole_feed "$r" "$src" "w$r"
+	done
+	b_ub_stop peak
+	jq -s --argjson n "$NMAX" --argjson steady "$PEAK_STEADY_KB" --argjson threads "$threads" \
+		--argjson start_hwm "$PEAK_START_HWM_KB" "$JQ_DEFS"'
+		def case_summary: {runs: (sort_by(.rep)),
+			peak_ratio: (map(.peak_ratio) | spread),
+			peak_ratio_vs_before: (map(.peak_ratio_vs_before) | spread),
+			peak_minus_steady_mib: (map(.peak_minus_steady_mib) | spread),
+			live_ms: (map(.live_ms) | spread),
+			reload_event_ms: (map(.reload_event_ms) | spread),
+			reload_thread_cpu_s: (map(.reload_thread_cpu_s) | spread),
+			resolver_cpu_s: (map(.resolver_cpu_s) | spread),
+			log_thread_cpu_s: (map(.log_thread_cpu_s) | spread)};
+		{peak: {n: $n, steady_rss_kb: $steady, start_hwm_kb: $start_hwm,
+			start_peak_ratio: ($start_hwm / $steady), threads: $threads,
+			reload_thread_found: (($threads["sh-reload"] // 0) > 0),
+			one_line: (map(select(.case == "one_line")) | case_summary),
+			whole_feed: (map(select(.case == "whole_feed")) | case_summary)}}' \
+		"$WORK"/peak/run-*.json >"$WORK/res/peak.json"
+}
+
 # Merge the parts' results, then print the table and write BENCHMARKS.md.
 finish() {
 	local out=$WORK/results.json
@@ -540,14 +738,18 @@ build
 b_port
 ROOT_PORT=$B_PORT
 for n in $SIZES; do data_dir "$n" >/dev/null; done
+if want lookup || want huge; then data_dir "$HUGE_N" "$SEED" module >/dev/null; fi
+if want peak; then data_dir "$NMAX" "$PEAK_SEED" module >/dev/null; fi
 part_machine
 if want lookup; then mark lookup; part_lookup; fi
 if want log; then mark log; part_log; fi
-if want scale || want qps || want reload; then
+if want scale || want huge || want qps || want reload || want peak; then
 	b_nsd_start
 fi
 if want scale; then mark scale; part_scale; mark sinkholed; part_sinkholed; fi
+if want huge; then mark huge; part_huge; fi
 if want qps; then mark qps; part_qps; fi
 if want reload; then mark reload; part_reload; fi
+if want peak; then mark peak; part_peak; fi
 mark end
 finish
