@@ -286,14 +286,15 @@ def table(res):
     L.append("## 2. Lookup microbenchmark (`bench/lookup_bench.c`, N=%s)" % fnum(lk.get("n")))
     L.append("")
     L.append("Parse %s, build %s (build / parse %s); set %s (%s B/indicator), "
-             "heap of feed + set %s (%s B/indicator; struct sh_indicator is %s B)." % (
+             "heap of feed + set %s (%s B/indicator; feed records %s B/indicator, %s meta entries)." % (
                  fnum(lk.get("parse_s"), 3, " s"), fnum(lk.get("build_s"), 3, " s"),
                  fratio(lk.get("build_s"), lk.get("parse_s")),
                  fnum((lk.get("set_bytes") or 0) / 1048576.0, 1, " MiB"),
                  fnum((lk.get("set_bytes") or 0) / max(1, lk.get("indicators") or 1), 1),
                  fnum((lk.get("heap_bytes") or 0) / 1048576.0, 1, " MiB"),
                  fnum(lk.get("heap_bytes_per_indicator"), 1),
-                 fnum(lk.get("sizeof_indicator"))))
+                 fnum(lk.get("record_bytes_per_indicator"), 1),
+                 fnum(lk.get("meta_entries"))))
     L.append("")
     L.append("| query names | median ns | p99 ns | median / goal (200 ns) | median / hit median | p99 / median | unexpected results |")
     L.append("|---|---:|---:|---:|---:|---:|---:|")

@@ -120,7 +120,7 @@ static void
 check_feed(const struct sh_feed* f)
 {
 	uint8_t canon[SH_NAME_MAX];
-	size_t i, j;
+	size_t i, j, next = 0;
 
 	if(f->refs != 1)
 		fail("a new feed does not have one reference");
@@ -168,11 +168,16 @@ check_feed(const struct sh_feed* f)
 		for(j = 0; ind->tags && ind->tags[j]; j++)
 			if(ind->tags[j][0] == 0)
 				fail("empty tag");
-		/* the names follow the array, in order */
-		if(i > 0 && ind->name != ind_at(f, i-1)->name +
-			ind_at(f, i-1)->namelen)
-			fail("indicator names are not packed in order");
+		/* the records are back to back, in order, each name
+		 * inside its record */
+		if(ind->off != next || ind->name != f->recs + ind->off +
+			SH_REC_HEAD)
+			fail("indicator records are not packed in order");
+		next = ind->off + ((SH_REC_HEAD + ind->namelen + 3) &
+			~(size_t)3);
 	}
+	if(next != f->recs_len)
+		fail("the records do not fill the arena");
 }
 
 /**
