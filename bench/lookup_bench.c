@@ -35,10 +35,20 @@
  * set's own bytes (sh_set_memory) and the heap the feed and the set hold
  * once built (glibc mallinfo2, so freed parser memory is not counted).
  *
+ * Last, the floor the memory puts under a lookup on this machine
+ * ("latency"): a dependent pointer chase through a random single cycle
+ * of 64-byte lines, in buffers as large as the set's pre-filter, its
+ * table and the feed's record arena, advised for huge pages like them.
+ * One step is one cold read at that working set: a miss costs at least
+ * one read of the filter (the suffixes' blocks are prefetched
+ * together), a hit at least one of the table and then one of the
+ * record it names (its filter block comes alongside its slot).
+ *
  * Output: one JSON object on stdout.  Usage:
  *   lookup_bench FEED.yaml MISSES.txt [LOOKUPS_PER_KIND]
  */
 #include "sinkhole.h"
+#include "bloom.h"
 #include <malloc.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -325,6 +335,96 @@ collapse_feed(const struct sh_feed* feed)
 	return madvise((void*)lo, hi - lo, MADV_COLLAPSE) == 0;
 }
 
+/** steps of one timed pointer-chase round */
+#define CHASE_STEPS 200000
+/** timed pointer-chase rounds (the median is reported) */
+#define CHASE_ROUNDS 7
+
+/**
+ * Link the 64-byte lines of a buffer into one random cycle (Sattolo's
+ * shuffle), each line holding the address of the next.
+ * @param buf: the buffer, 64-byte aligned.
+ * @param lines: number of lines, at least 2.
+ * @return 1 on success, 0 when out of memory.
+ */
+static int
+chase_link(uint8_t* buf, size_t lines)
+{
+	size_t* perm = malloc(lines * sizeof(*perm)), i;
+	if(!perm)
+		return 0;
+	for(i = 0; i < lines; i++)
+		perm[i] = i;
+	for(i = lines - 1; i > 0; i--) {
+		size_t j = (size_t)(rng_next() % i), t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for(i = 0; i < lines; i++)
+		*(uint8_t**)(buf + perm[i] * 64) =
+			buf + perm[(i + 1) % lines] * 64;
+	free(perm);
+	return 1;
+}
+
+/**
+ * Nanoseconds of one dependent cold read in a working set of a given
+ * size: the median over rounds of a pointer chase.
+ * @param bytes: size of the working set.
+ * @return ns per read, or -1 when it could not be measured.
+ */
+static double
+chase_ns(size_t bytes)
+{
+	const size_t huge = (size_t)2 * 1024 * 1024;
+	size_t len = (bytes + huge - 1) & ~(huge - 1), r, s;
+	double ns[CHASE_ROUNDS];
+	uint8_t* buf;
+	void* p;
+	if(bytes < 128 || !(buf = aligned_alloc(huge, len)))
+		return -1;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(buf, len, MADV_HUGEPAGE);
+#endif
+	if(!chase_link(buf, bytes / 64)) {
+		free(buf);
+		return -1;
+	}
+	p = buf;
+	for(s = 0; s < CHASE_STEPS; s++)	/* warm-up round */
+		p = *(void* volatile*)p;
+	for(r = 0; r < CHASE_ROUNDS; r++) {
+		double t0 = now_s();
+		for(s = 0; s < CHASE_STEPS; s++)
+			p = *(void* volatile*)p;
+		ns[r] = (now_s() - t0) * 1e9 / CHASE_STEPS;
+	}
+	free(buf);
+	qsort(ns, CHASE_ROUNDS, sizeof(*ns), cmp_double);
+	return p ? ns[CHASE_ROUNDS / 2] : -1;
+}
+
+/**
+ * Print the "latency" member, the last one: the memory's floor under a
+ * miss and a hit.  The filter's size is worked out as lib/bloom.c sizes
+ * it; the table is the rest of the set's memory.
+ * @param set: the set.
+ * @param feed: the feed (its record arena's size).
+ */
+static void
+print_latency(const struct sh_set* set, const struct sh_feed* feed)
+{
+	size_t fb = (sh_set_count(set) * SH_BLOOM_BITS + 511) / 512 *
+		SH_BLOOM_WORDS * sizeof(uint64_t);
+	size_t tb = sh_set_memory(set) - fb, rb = feed->recs_len;
+	double f = chase_ns(fb), t = chase_ns(tb), r = chase_ns(rb);
+	printf("  \"latency\": {\"filter_bytes\": %zu, \"filter_ns\": %.1f, "
+		"\"table_bytes\": %zu, \"table_ns\": %.1f, "
+		"\"records_bytes\": %zu, \"records_ns\": %.1f, "
+		"\"floor_miss_ns\": %.1f, \"floor_hit_ns\": %.1f}\n",
+		fb, f, tb, t, rb, r, f, t >= 0 && r >= 0 ? t + r : -1);
+}
+
 /**
  * Heap bytes in use (glibc: small blocks plus mmapped ones).
  * @return bytes.
@@ -417,7 +517,8 @@ main(int argc, char** argv)
 	time_kind(set, "hot", &hot, lookups, 1, 0);
 	printf("  \"thp_collapsed\": %s,\n", collapse_feed(feed) ? "true" :
 		"false");
-	time_kind(set, "hit_thp", &hit, lookups, 1, 1);
+	time_kind(set, "hit_thp", &hit, lookups, 1, 0);
+	print_latency(set, feed);
 	printf("}\n");
 	sh_set_free(set);
 	sh_feed_unref(feed);

@@ -15,24 +15,33 @@
  * all the feeds' record arenas, end to end, from 1; 0 is an empty slot.
  * The set holds a reference to every feed it uses, so the records stay
  * valid and are never copied.  There is no other per-entry storage: 8
- * bytes / load factor, so 11 to 23 bytes per indicator.  A miss reads
- * only slots (a false fingerprint match is one in 2^31 per probe); a hit
- * reads the slots and one record.
+ * bytes / load factor, so 11 to 23 bytes per indicator.
+ *
+ * In front of the table sits a blocked Bloom filter (lib/bloom.h) of
+ * 10 bits per entry, small enough to stay in the CPU's cache where the
+ * table cannot: a suffix the filter turns away costs no read of the
+ * table, so a miss nearly always reads only the filter (one in about a
+ * hundred suffixes passes it wrongly and probes the table; a false
+ * fingerprint match there is one in 2^31 per probe).  A hit reads the
+ * filter, the slots and one record.
  *
  * The hash of a name is built from the right: the hash of a suffix is
  * mix(hash of its parent, lower-cased first label), 8 bytes at a time.
  * One right-to-left pass over a query name so gives the hash of every
  * one of its suffixes, and a lookup of a name with k labels costs
- * O(length) hashing and k probes.  The probe slots of all suffixes are
- * prefetched before the first is read, so their cache misses overlap.
+ * O(length) hashing and k filter tests.  The filter blocks and the
+ * first probe slots of all suffixes are prefetched before the first is
+ * tested, so their cache misses overlap (a prefetched slot the filter
+ * turns away is not waited for).
  *
  * The set is immutable once built; sh_set_match only reads it and keeps
  * its scratch on the stack, so any number of threads may match at once.
  */
 #include "internal.h"
+#include "bloom.h"
+#include "util.h"
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 /** most labels a valid wire name can have (127 one-byte labels) */
 #define SET_MAX_LABELS 128
@@ -46,8 +55,6 @@
 #define SET_MAX_UNITS ((size_t)UINT32_MAX)
 /** smallest table, in slots */
 #define SET_MIN_SLOTS 16
-/** tables of at least this many bytes are aligned for huge pages */
-#define SET_HUGE_PAGE ((size_t)2 * 1024 * 1024)
 /** odd 64-bit multiplier used by the hash */
 #define SET_HASH_MUL 0x9e3779b97f4a7c15ULL
 /** hash of the root name, the start of every right-to-left pass */
@@ -77,6 +84,8 @@ struct sh_set {
 	size_t mask;
 	/** number of slots used */
 	size_t count;
+	/** pre-filter over the hashes of the used slots' names */
+	struct sh_bloom bloom;
 	/** action for indicators and feeds that give none */
 	enum sh_action default_action;
 };
@@ -423,6 +432,7 @@ set_add(struct sh_set* set, size_t fi, size_t off, sh_diag_fn diag,
 			s->tag = tag;
 			s->ref = ref_make(set, fi, off);
 			set->count++;
+			sh_bloom_add(&set->bloom, nh.h[0]);
 			return;
 		}
 		if(s->tag == tag && name_same(ref_rec(set, s->ref, &sfi)->name,
@@ -486,17 +496,8 @@ set_take_feeds(struct sh_set* set, struct sh_feed* const* feeds,
 static struct set_slot*
 slots_alloc(size_t n)
 {
-	size_t bytes = n * sizeof(struct set_slot);
-	void* p = NULL;
-	if(bytes < SET_HUGE_PAGE)
-		return calloc(n, sizeof(struct set_slot));
-	if(posix_memalign(&p, SET_HUGE_PAGE, bytes) != 0)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, bytes);
-	return p;
+	return sh_alloc_zero_huge(n * sizeof(struct set_slot),
+		sizeof(struct set_slot));
 }
 
 /**
@@ -523,7 +524,7 @@ set_alloc_table(struct sh_set* set, size_t total, size_t units,
 	while(slots / 10 * 7 < total)
 		slots *= 2;
 	set->slots = slots_alloc(slots);
-	if(!set->slots)
+	if(!set->slots || !sh_bloom_init(&set->bloom, total))
 		return 0;
 	set->mask = slots - 1;
 	return 1;
@@ -568,6 +569,7 @@ sh_set_free(struct sh_set* set)
 	free(set->feeds);
 	free(set->base);
 	free(set->slots);
+	sh_bloom_free(&set->bloom);
 	free(set);
 }
 
@@ -630,13 +632,22 @@ sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	unsigned i;
 	if(!set || !qname || set->count == 0 || !hash_name(qname, &nh))
 		return 0;
+	/* start every suffix's filter block and slot at once, so that the
+	 * cache misses overlap: a hit's slot is on its way while its
+	 * filter block is tested */
+	for(i = 0; i < nh.labels; i++) {
+		sh_bloom_prefetch(&set->bloom, nh.h[i]);
 #if defined(__GNUC__)
-	for(i = 0; i < nh.labels; i++)
 		__builtin_prefetch(&set->slots[nh.h[i] & set->mask]);
 #endif
+	}
+	/* most specific first; a suffix the filter turns away is certainly
+	 * not in the table, which is then not read */
 	for(i = 0; i < nh.labels; i++) {
-		const struct set_slot* s = set_find(set, nh.h[i],
-			nh.lower + nh.off[i], i == 0);
+		const struct set_slot* s;
+		if(!sh_bloom_maybe(&set->bloom, nh.h[i]))
+			continue;
+		s = set_find(set, nh.h[i], nh.lower + nh.off[i], i == 0);
 		if(s) {
 			slot_match(set, s, m);
 			return 1;
@@ -671,6 +682,7 @@ sh_set_memory(const struct sh_set* set)
 	if(!set)
 		return 0;
 	return sizeof(*set) + (set->mask + 1) * sizeof(*set->slots) +
+		sh_bloom_bytes(&set->bloom) +
 		set->num_feeds * (sizeof(*set->feeds) + sizeof(*set->base)) +
 		sizeof(*set->base);
 }

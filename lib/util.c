@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "internal.h"
 #include "util.h"
@@ -378,4 +379,20 @@ sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg,
 	}
 	(void)pthread_setname_np(*thread, name);
 	return 1;
+}
+
+void*
+sh_alloc_zero_huge(size_t bytes, size_t align)
+{
+	void* p = NULL;
+	if(bytes >= SH_HUGE_PAGE)
+		align = SH_HUGE_PAGE;
+	if(posix_memalign(&p, align, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if(bytes >= SH_HUGE_PAGE)
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
 }

@@ -202,4 +202,21 @@ char* sh_diag_first_take(struct sh_diag_first* df);
 int sh_thread_start(pthread_t* thread, void* (*fn)(void*), void* arg,
 	const char* name);
 
+/* ------------------------------------------------------------------ */
+
+/** allocations of at least this many bytes are advised for huge pages */
+#define SH_HUGE_PAGE ((size_t)2 * 1024 * 1024)
+
+/**
+ * Allocate zeroed memory for a large table that is read at random: at
+ * least SH_HUGE_PAGE bytes are aligned to and advised for transparent
+ * huge pages (one TLB entry per 2 MiB), smaller ones to align.
+ * @param bytes: size, more than 0.
+ * @param align: alignment of a small allocation, a power of two and a
+ *	multiple of sizeof(void*).
+ * @return the memory, to be freed with free(), or NULL when out of
+ *	memory.
+ */
+void* sh_alloc_zero_huge(size_t bytes, size_t align);
+
 #endif /* SH_UTIL_H */
