@@ -14,7 +14,6 @@
 #include "bloom.h"
 #include "util.h"
 #include <stdlib.h>
-#include <string.h>
 
 /** bytes of one block */
 #define BLOOM_BLOCK_BYTES (SH_BLOOM_WORDS * sizeof(uint64_t))
