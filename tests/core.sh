@@ -8,7 +8,7 @@
 # Needs: top_srcdir.
 
 # The pkg-config modules the core links.
-SH_CORE_PKGS="yaml-0.1 ldns libidn2 libpsl"
+SH_CORE_PKGS="yaml-0.1 ldns libcrypto libidn2 libpsl"
 
 # Print the core's C sources, one per line.
 sh_core_sources() {

