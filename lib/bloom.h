@@ -108,21 +108,63 @@ sh_bloom_bit(uint64_t g, unsigned k)
 	return (unsigned)((g * 0x9e3779b97f4a7c15ULL) >> (55 - 9 * k)) & 511;
 }
 
+/** One key's probe of the filter: its block and mixed hash, worked out
+ * once, so that the block can be fetched early and tested later. */
+struct sh_bloom_probe {
+	/** the key's block, or NULL for a filter without blocks */
+	const uint64_t* w;
+	/** the mixed hash that picks the bits */
+	uint64_t g;
+};
+
 /**
- * Start loading a key's block into the cache.
+ * Start a probe: locate the key's block and start fetching it.
+ * @param b: the filter.
+ * @param h: the key's hash.
+ * @param p: filled in.
+ */
+static inline void
+sh_bloom_probe_start(const struct sh_bloom* b, uint64_t h,
+	struct sh_bloom_probe* p)
+{
+	p->g = sh_bloom_mix(h);
+	p->w = b->words ? sh_bloom_block(b, p->g) : NULL;
+#if defined(__GNUC__)
+	if(p->w)
+		__builtin_prefetch(p->w);
+#endif
+}
+
+/**
+ * Finish a probe: whether its key may have been added.
+ * @param p: a probe from sh_bloom_probe_start.
+ * @return 0 if the key was certainly not added, 1 if it may have been
+ *	(always 1 for a filter without blocks).
+ */
+static inline int
+sh_bloom_probe_test(const struct sh_bloom_probe* p)
+{
+	uint64_t miss = 0;
+	unsigned k;
+	if(!p->w)
+		return 1;
+	for(k = 0; k < SH_BLOOM_K; k++) {
+		unsigned bit = sh_bloom_bit(p->g, k);
+		miss |= ~p->w[bit >> 6] & ((uint64_t)1 << (bit & 63));
+	}
+	return miss == 0;
+}
+
+/**
+ * Start fetching a key's block, for a test or an add to come.
  * @param b: the filter.
  * @param h: the key's hash.
  */
 static inline void
 sh_bloom_prefetch(const struct sh_bloom* b, uint64_t h)
 {
-#if defined(__GNUC__)
-	if(b->words)
-		__builtin_prefetch(sh_bloom_block(b, sh_bloom_mix(h)));
-#else
-	(void)b;
-	(void)h;
-#endif
+	struct sh_bloom_probe p;
+	sh_bloom_probe_start(b, h, &p);
 }
 
 /**
@@ -135,18 +177,9 @@ sh_bloom_prefetch(const struct sh_bloom* b, uint64_t h)
 static inline int
 sh_bloom_maybe(const struct sh_bloom* b, uint64_t h)
 {
-	uint64_t g, miss = 0;
-	const uint64_t* w;
-	unsigned k;
-	if(!b->words)
-		return 1;
-	g = sh_bloom_mix(h);
-	w = sh_bloom_block(b, g);
-	for(k = 0; k < SH_BLOOM_K; k++) {
-		unsigned bit = sh_bloom_bit(g, k);
-		miss |= ~w[bit >> 6] & ((uint64_t)1 << (bit & 63));
-	}
-	return miss == 0;
+	struct sh_bloom_probe p;
+	sh_bloom_probe_start(b, h, &p);
+	return sh_bloom_probe_test(&p);
 }
 
 /**

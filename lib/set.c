@@ -59,6 +59,10 @@
 #define SET_HASH_MUL 0x9e3779b97f4a7c15ULL
 /** hash of the root name, the start of every right-to-left pass */
 #define SET_HASH_SEED 0x2545f4914f6cdd1dULL
+/** start of every label's own hash */
+#define SET_LABEL_SEED 0x8cb92ba72f3d8dd7ULL
+/** multiplier of the parent's hash in a suffix's */
+#define SET_SUFFIX_MUL 0xd6e8feb86659fd93ULL
 
 /** One hash table slot: one entry of the set. */
 struct set_slot {
@@ -88,6 +92,9 @@ struct sh_set {
 	struct sh_bloom bloom;
 	/** action for indicators and feeds that give none */
 	enum sh_action default_action;
+	/** fewest labels of any entry (feeds refuse TLDs, so 2 in practice):
+	 * a query's shorter suffixes are not looked up */
+	unsigned min_labels;
 };
 
 /** Scratch for hashing one name: every suffix's hash, in one pass. */
@@ -177,22 +184,35 @@ keep_bytes(uint64_t x, unsigned k)
 }
 
 /**
- * Hash one label onto the hash of its parent, 8 bytes at a time.
- * @param h: hash of the parent suffix.
+ * Hash one label on its own, 8 bytes at a time.  It does not depend on
+ * the parent's hash, so the labels of a name are hashed in parallel by
+ * the CPU; only the cheap combination in hash_suffix is chained.
  * @param lab: the lower-cased label, starting at its length byte, in
  *	a buffer readable for 8 bytes past the end of the name.
- * @return hash of the suffix that starts with this label.
+ * @return the label's hash (not finalised).
  */
 static uint64_t
-hash_label(uint64_t h, const uint8_t* lab)
+hash_label(const uint8_t* lab)
 {
 	unsigned n = lab[0], k;
-	h = (h ^ n) * SET_HASH_MUL;
+	uint64_t h = (SET_LABEL_SEED ^ n) * SET_HASH_MUL;
 	for(k = 0; k + 8 <= n; k += 8)
 		h = (h ^ load8(lab + 1 + k)) * SET_HASH_MUL;
 	if(k < n)
 		h = (h ^ keep_bytes(load8(lab + 1 + k), n - k)) * SET_HASH_MUL;
-	return hash_final(h);
+	return h;
+}
+
+/**
+ * The hash of a suffix from its parent's hash and its first label's.
+ * @param parent: hash of the parent suffix.
+ * @param label: hash_label of the label.
+ * @return hash of the suffix.
+ */
+static uint64_t
+hash_suffix(uint64_t parent, uint64_t label)
+{
+	return hash_final((parent * SET_SUFFIX_MUL) ^ label);
 }
 
 /**
@@ -226,7 +246,7 @@ hash_name(const uint8_t* name, struct set_hashes* nh)
 		nh->lower[p] = sh_lower(name[p]);
 	store8(nh->lower + nh->len, 0);
 	for(i = nh->labels; i > 0; i--) {
-		h = hash_label(h, nh->lower + nh->off[i-1]);
+		h = hash_suffix(h, hash_label(nh->lower + nh->off[i-1]));
 		nh->h[i-1] = h;
 	}
 	return 1;
@@ -411,6 +431,8 @@ struct set_pending {
 	size_t off;
 	/** hash of its name */
 	uint64_t h;
+	/** its number of labels */
+	unsigned labels;
 };
 
 /**
@@ -439,6 +461,7 @@ set_prepare(struct sh_set* set, struct set_pending* p, sh_diag_fn diag,
 		return 0;
 	}
 	p->h = nh.h[0];
+	p->labels = nh.labels;
 #if defined(__GNUC__)
 	__builtin_prefetch(&set->slots[p->h & set->mask], 1);
 #endif
@@ -468,6 +491,8 @@ set_insert(struct sh_set* set, const struct set_pending* p,
 			s->ref = ref_make(set, p->fi, p->off);
 			set->count++;
 			sh_bloom_add(&set->bloom, p->h);
+			if(p->labels < set->min_labels)
+				set->min_labels = p->labels;
 			return;
 		}
 		if(s->tag == tag && name_same(ref_rec(set, s->ref, &sfi)->name,
@@ -606,6 +631,7 @@ sh_set_build(struct sh_feed* const* feeds, size_t num,
 	if(!set)
 		return NULL;
 	set->default_action = default_action;
+	set->min_labels = SET_MAX_LABELS;
 	set->feeds = calloc(num ? num : 1, sizeof(*set->feeds));
 	set->base = calloc(num + 1, sizeof(*set->base));
 	if(!set->feeds || !set->base)
@@ -691,23 +717,29 @@ sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	struct sh_match* m)
 {
 	struct set_hashes nh;
-	unsigned i;
+	struct sh_bloom_probe probe[SET_MAX_LABELS];
+	unsigned i, n;
 	if(!set || !qname || set->count == 0 || !hash_name(qname, &nh))
 		return 0;
+	/* suffix i has labels - i labels: the ones shorter than every
+	 * entry (the TLD) cannot match */
+	if(nh.labels < set->min_labels)
+		return 0;
+	n = nh.labels - set->min_labels + 1;
 	/* start every suffix's filter block and slot at once, so that the
 	 * cache misses overlap: a hit's slot is on its way while its
 	 * filter block is tested */
-	for(i = 0; i < nh.labels; i++) {
-		sh_bloom_prefetch(&set->bloom, nh.h[i]);
+	for(i = 0; i < n; i++) {
+		sh_bloom_probe_start(&set->bloom, nh.h[i], &probe[i]);
 #if defined(__GNUC__)
 		__builtin_prefetch(&set->slots[nh.h[i] & set->mask]);
 #endif
 	}
 	/* most specific first; a suffix the filter turns away is certainly
 	 * not in the table, which is then not read */
-	for(i = 0; i < nh.labels; i++) {
+	for(i = 0; i < n; i++) {
 		const struct set_slot* s;
-		if(!sh_bloom_maybe(&set->bloom, nh.h[i]))
+		if(!sh_bloom_probe_test(&probe[i]))
 			continue;
 		s = set_find(set, nh.h[i], nh.lower + nh.off[i], i == 0);
 		if(s) {
