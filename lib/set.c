@@ -26,13 +26,23 @@
  * filter, the slots and one record.
  *
  * The hash of a name is built from the right: the hash of a suffix is
- * mix(hash of its parent, lower-cased first label), 8 bytes at a time.
- * One right-to-left pass over a query name so gives the hash of every
- * one of its suffixes, and a lookup of a name with k labels costs
- * O(length) hashing and k filter tests.  The filter blocks and the
- * first probe slots of all suffixes are prefetched before the first is
+ * mix(hash of its parent * c, hash of its lower-cased first label), and
+ * a label's own hash (8 bytes at a time) does not depend on its parent,
+ * so the CPU hashes the labels of a name in parallel and only the mix
+ * is chained.  One right-to-left pass over a query name so gives the
+ * hash of every one of its suffixes, and a lookup of a name with k
+ * labels costs O(length) hashing and at most k filter tests: suffixes
+ * with fewer labels than the set's shortest entry (the TLD, since feeds
+ * refuse TLDs) are not looked up.  The filter blocks and the first
+ * probe slots of all suffixes are prefetched before the first is
  * tested, so their cache misses overlap (a prefetched slot the filter
  * turns away is not waited for).
+ *
+ * Building inserts the indicators in feed and file order (which
+ * decides between duplicates) but hashes them SET_BUILD_AHEAD ahead and
+ * prefetches their slots and filter blocks, so the random writes into a
+ * table far larger than the cache overlap (10M indicators: 3.1 s to
+ * 1.5 s on the development VM).
  *
  * The set is immutable once built; sh_set_match only reads it and keeps
  * its scratch on the stack, so any number of threads may match at once.
