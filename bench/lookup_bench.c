@@ -315,24 +315,34 @@ time_kind(const struct sh_set* set, const char* kind, struct qlist* q,
 
 /**
  * Collapse the pages holding a feed's indicator records into huge
- * pages (Linux 6.1+ MADV_COLLAPSE; 25 when the headers lack it).
+ * pages (Linux 6.1+ MADV_COLLAPSE; 25 when the headers lack it): every
+ * 2 MiB window that a segment touches, where the window is mapped as
+ * one (segments the allocator put side by side in its heap).
  * @param feed: the feed.
- * @return 1 if the kernel did it, 0 if not.
+ * @return 1 if the kernel collapsed any window, 0 if none.
  */
 static int
 collapse_feed(const struct sh_feed* feed)
 {
-	const size_t huge = (size_t)2 * 1024 * 1024;
-	uintptr_t lo = (uintptr_t)feed->recs;
-	uintptr_t hi = lo + feed->recs_len;
-	lo = (lo + huge - 1) & ~(uintptr_t)(huge - 1);
-	hi &= ~(uintptr_t)(huge - 1);
-	if(hi <= lo)
-		return 0;
+	const uintptr_t huge = (uintptr_t)2 * 1024 * 1024;
+	uintptr_t done = 0, w;
+	size_t i;
+	int any = 0;
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
-	return madvise((void*)lo, hi - lo, MADV_COLLAPSE) == 0;
+	for(i = 0; i < feed->num_segs; i++) {
+		uintptr_t lo = (uintptr_t)feed->segs[i]->recs;
+		uintptr_t hi = lo + feed->segs[i]->len;
+		for(w = lo & ~(huge - 1); w < hi; w += huge) {
+			if(w == done)
+				continue;
+			done = w;
+			if(madvise((void*)w, huge, MADV_COLLAPSE) == 0)
+				any = 1;
+		}
+	}
+	return any;
 }
 
 /** steps of one timed pointer-chase round */

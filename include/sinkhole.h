@@ -374,8 +374,9 @@ struct sh_indicator {
 	const uint8_t* name;
 	/** length of name */
 	size_t namelen;
-	/** offset of the indicator's record in feed->recs; it tells two
-	 * indicators of a feed apart */
+	/** position of the indicator's record in its feed (segment index
+	 * and offset, see SH_SEG_SHIFT); it tells two indicators of a feed
+	 * apart */
 	size_t off;
 	/** SH_IND_* flags */
 	unsigned flags;
@@ -402,20 +403,23 @@ struct sh_indicator {
 	char* unicode;
 };
 
-/** Record flag: the indicator has an entry in feed->meta. */
+/** Record flag: the indicator has an entry in its segment's meta. */
 #define SH_REC_META 0x80
 /** Bytes of a record before its name. */
 #define SH_REC_HEAD 11
 
 /**
- * One indicator as a feed stores it: a variable-size record in the
- * feed's record arena, 4-byte aligned, SH_REC_HEAD bytes and then the
- * name.  Most indicators are a name and nothing else, so the record
- * holds only what every one has; the optional fields live in
- * feed->meta.  Use sh_feed_iter_next rather than reading records.
+ * One indicator as a feed stores it: a variable-size record in one of
+ * the feed's record segments, 4-byte aligned, SH_REC_HEAD bytes and
+ * then the name.  Most indicators are a name and nothing else, so the
+ * record holds only what every one has; the optional fields live in
+ * the segment's meta.  Use sh_feed_iter_next rather than reading
+ * records.
  */
 struct sh_rec {
-	/** line of the indicator in the file */
+	/** line of the indicator in the file, counted from the line of
+	 * its segment's first record (feed->seg_line), so that a segment
+	 * reads the same wherever lines were added or removed above it */
 	uint32_t line;
 	/** column of the indicator in the file */
 	uint32_t column;
@@ -431,10 +435,10 @@ struct sh_rec {
 
 /**
  * The optional fields of one indicator, for the indicators of a feed
- * that have any.  Owned by the feed.
+ * that have any.  Owned by the record segment.
  */
 struct sh_ind_meta {
-	/** offset of the indicator's record in feed->recs */
+	/** offset of the indicator's record in its segment */
 	size_t off;
 	/** confidence 0..100, or -1 */
 	int confidence;
@@ -454,12 +458,49 @@ struct sh_ind_meta {
 	char* unicode;
 };
 
+/** Bits of a record position (struct sh_indicator off) that hold the
+ * offset inside its segment; the bits above hold the segment's index. */
+#define SH_SEG_SHIFT 20
+/** Most bytes of records one segment holds (1 MiB). */
+#define SH_SEG_BYTES ((size_t)1 << SH_SEG_SHIFT)
+
+/**
+ * A run of consecutive records of a feed, a few thousand indicators
+ * long, and their optional fields.  The unit that two versions of a
+ * feed file share: a reload that finds a segment byte for byte the same
+ * as one of the previous version (its lines counted from its first
+ * record, so lines added above do not matter) takes that one over
+ * instead of keeping a second copy.  Reference counted (atomically) by
+ * the feeds that use it; immutable once sealed.
+ */
+struct sh_seg {
+	/** references held by feeds; freed when it drops to 0 */
+	unsigned refs;
+	/** 1 if it may be shared: no meta entry points at its feed's
+	 * sources (which the next version does not keep) */
+	int shareable;
+	/** records, back to back */
+	uint8_t* recs;
+	/** bytes of recs in use, at most SH_SEG_BYTES */
+	size_t len;
+	/** number of records */
+	size_t num_ind;
+	/** optional fields of the records that have any, sorted by off */
+	struct sh_ind_meta* meta;
+	/** number of meta entries */
+	size_t num_meta;
+	/** hash of the records and meta entries, to find a twin */
+	uint64_t digest;
+};
+
 /**
  * One parsed feed file.  Reference counted (atomically), immutable once
  * loaded.  Only the loader creates feeds.  The indicators are records
- * (struct sh_rec) back to back in one allocation, recs, so an
- * indicator costs SH_REC_HEAD bytes plus its name, rounded up to 4; the
- * few with optional fields also have an entry in meta.
+ * (struct sh_rec) back to back in segments, so an indicator costs
+ * SH_REC_HEAD bytes plus its name, rounded up to 4; the few with
+ * optional fields also have an entry in their segment's meta.  A
+ * record's position is its segment's index shifted by SH_SEG_SHIFT
+ * plus its offset in the segment.
  */
 struct sh_feed {
 	/** references held; the feed is freed when it drops to 0 */
@@ -482,16 +523,20 @@ struct sh_feed {
 	char sha256[65];
 	/** when the file was loaded, UTC seconds */
 	time_t loaded_at;
-	/** indicator records (block and allow), in file order */
-	uint8_t* recs;
-	/** bytes of recs in use */
+	/** record segments (block and allow), in file order; none is
+	 * empty */
+	struct sh_seg** segs;
+	/** line of each segment's first record */
+	unsigned* seg_line;
+	/** number of segments */
+	size_t num_segs;
+	/** segments taken over from the previous version of the file */
+	size_t num_shared;
+	/** bytes of records, all segments together */
 	size_t recs_len;
 	/** number of indicators */
 	size_t num_ind;
-	/** optional fields of the indicators that have any, in file
-	 * order (sorted by off) */
-	struct sh_ind_meta* meta;
-	/** number of meta entries */
+	/** number of meta entries, all segments together */
 	size_t num_meta;
 	/** how many indicators were skipped because they expired */
 	size_t num_expired;
@@ -526,6 +571,26 @@ struct sh_feed {
  */
 struct sh_feed* sh_feed_load(const char* path, const struct sh_limits* lim,
 	time_t now, sh_diag_fn diag, void* arg);
+
+/**
+ * Load a new version of a feed file, as sh_feed_load, sharing with the
+ * previous version every record segment that is the same in both (see
+ * struct sh_seg): a reload with a few lines changed holds a few new
+ * segments next to the running version, not a second copy of it.
+ * feed->num_shared tells how many segments were shared.
+ * @param path: file to read.
+ * @param prev: the version loaded before from the same file (the
+ *	caller keeps its reference), or NULL.
+ * @param lim: limits, or NULL for the defaults.
+ * @param now: the current time, for expiry.
+ * @param diag: receives errors, warnings and notes; may be NULL.
+ * @param arg: argument for diag.
+ * @return a new feed with one reference (caller unrefs it), or NULL on
+ *	failure (an error was reported through diag).
+ */
+struct sh_feed* sh_feed_load_next(const char* path,
+	const struct sh_feed* prev, const struct sh_limits* lim, time_t now,
+	sh_diag_fn diag, void* arg);
 
 /**
  * Parse a feed from memory, as sh_feed_load.
@@ -588,9 +653,9 @@ void sh_sha256_hex(const char* data, size_t len, char hex[65]);
 struct sh_feed_iter {
 	/** the feed */
 	const struct sh_feed* feed;
-	/** offset of the next record */
+	/** position of the next record */
 	size_t off;
-	/** index of the next meta entry */
+	/** index of the next meta entry in the record's segment */
 	size_t meta;
 };
 
@@ -611,10 +676,10 @@ const struct sh_indicator* sh_feed_iter_next(struct sh_feed_iter* it,
 	struct sh_indicator* ind);
 
 /**
- * The indicator whose record is at an offset (a match's ind.off, a
+ * The indicator whose record is at a position (a match's ind.off, a
  * set's reference); its optional fields are found by binary search.
  * @param feed: the feed.
- * @param off: offset of a record in feed->recs.
+ * @param off: position of a record in the feed.
  * @param ind: filled in (a view into the feed).
  * @return ind.
  */

@@ -574,8 +574,8 @@ sh_read_native(struct sh_fb* fb, const char* data, size_t len)
 }
 
 struct sh_feed*
-sh_feed_load(const char* path, const struct sh_limits* lim, time_t now,
-	sh_diag_fn diag, void* arg)
+sh_feed_load_next(const char* path, const struct sh_feed* prev,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
 {
 	struct sh_limits dl;
 	struct sh_feed* f;
@@ -597,7 +597,15 @@ sh_feed_load(const char* path, const struct sh_limits* lim, time_t now,
 		return NULL;
 	}
 	/* a file that grew past the limit is refused by the parser */
-	f = sh_feed_parse(path, file.data, file.len, lim, now, diag, arg);
+	f = sh_feed_parse_prev(path, file.data, file.len, prev, lim, now,
+		diag, arg);
 	free(file.data);
 	return f;
+}
+
+struct sh_feed*
+sh_feed_load(const char* path, const struct sh_limits* lim, time_t now,
+	sh_diag_fn diag, void* arg)
+{
+	return sh_feed_load_next(path, NULL, lim, now, diag, arg);
 }

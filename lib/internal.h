@@ -35,15 +35,57 @@ sh_rec_size(size_t namelen)
 }
 
 /**
- * The record at an offset of a feed's record arena.
+ * The record at a position of a feed.
  * @param feed: the feed.
- * @param off: offset of a record.
+ * @param pos: position of a record (segment index << SH_SEG_SHIFT,
+ *	plus its offset in the segment).
  * @return the record.
  */
 static inline const struct sh_rec*
-sh_rec_at(const struct sh_feed* feed, size_t off)
+sh_rec_at(const struct sh_feed* feed, size_t pos)
 {
-	return (const struct sh_rec*)(const void*)(feed->recs + off);
+	return (const struct sh_rec*)(const void*)(feed->segs[pos >>
+		SH_SEG_SHIFT]->recs + (pos & (SH_SEG_BYTES - 1)));
+}
+
+/**
+ * One past the last position a feed's records can have.
+ * @param feed: the feed.
+ * @return the end of its positions.
+ */
+static inline size_t
+sh_feed_pos_end(const struct sh_feed* feed)
+{
+	return feed->num_segs << SH_SEG_SHIFT;
+}
+
+/**
+ * The position of the record after one.
+ * @param feed: the feed.
+ * @param pos: position of a record.
+ * @return the next record's, or sh_feed_pos_end after the last.
+ */
+static inline size_t
+sh_feed_pos_next(const struct sh_feed* feed, size_t pos)
+{
+	size_t si = pos >> SH_SEG_SHIFT;
+	size_t next = pos + sh_rec_size(sh_rec_at(feed, pos)->namelen);
+	if((next & (SH_SEG_BYTES - 1)) >= feed->segs[si]->len)
+		next = (si + 1) << SH_SEG_SHIFT;
+	return next;
+}
+
+/**
+ * The line of the record at a position, in the file.
+ * @param feed: the feed.
+ * @param pos: position of a record.
+ * @return its 1-based line.
+ */
+static inline unsigned
+sh_rec_line(const struct sh_feed* feed, size_t pos)
+{
+	return feed->seg_line[pos >> SH_SEG_SHIFT] + sh_rec_at(feed,
+		pos)->line;
 }
 
 /**

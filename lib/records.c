@@ -7,35 +7,39 @@
 /**
  * \file
  * A feed keeps its indicators as records (struct sh_rec) back to back
- * in one arena: line, column, flags, action, name length and the name,
- * 4-byte aligned, 11 bytes plus the name.  The optional fields (times,
- * confidence, comment, tags, own addresses, source rule, U-label form)
- * are in a side table, feed->meta, sorted by record offset, with an
- * entry only for the indicators that have one; a flag in the record
- * says so.  This file turns a record back into a struct sh_indicator
- * view, walking the feed in order or finding one record by offset.
+ * in segments of at most SH_SEG_BYTES: line, column, flags, action,
+ * name length and the name, 4-byte aligned, 11 bytes plus the name.
+ * The optional fields (times, confidence, comment, tags, own addresses,
+ * source rule, U-label form) are in each segment's side table, sorted
+ * by record offset, with an entry only for the indicators that have
+ * one; a flag in the record says so.  A record's line is counted from
+ * its segment's first line (feed->seg_line).  This file turns a record
+ * back into a struct sh_indicator view, walking the feed in order or
+ * finding one record by position.
  */
 #include "internal.h"
 #include <string.h>
 
 /**
  * Fill a view from a record and its meta entry.
- * @param r: the record.
- * @param off: its offset.
+ * @param f: the feed.
+ * @param pos: the record's position.
  * @param meta: its meta entry, or NULL.
  * @param ind: filled in.
  */
 static void
-rec_view(const struct sh_rec* r, size_t off, const struct sh_ind_meta* meta,
+rec_view(const struct sh_feed* f, size_t pos, const struct sh_ind_meta* meta,
 	struct sh_indicator* ind)
 {
+	const struct sh_rec* r = sh_rec_at(f, pos);
+
 	memset(ind, 0, sizeof(*ind));
 	ind->name = r->name;
 	ind->namelen = r->namelen;
-	ind->off = off;
+	ind->off = pos;
 	ind->flags = r->flags & (unsigned)~SH_REC_META;
 	ind->action = (enum sh_action)r->action;
-	ind->line = r->line;
+	ind->line = f->seg_line[pos >> SH_SEG_SHIFT] + r->line;
 	ind->column = r->column;
 	ind->confidence = -1;
 	if(!meta)
@@ -63,35 +67,40 @@ sh_feed_iter_next(struct sh_feed_iter* it, struct sh_indicator* ind)
 {
 	const struct sh_feed* f = it->feed;
 	const struct sh_ind_meta* meta = NULL;
-	const struct sh_rec* r;
+	const struct sh_seg* seg;
+	size_t pos = it->off, next;
 
-	if(!f || it->off >= f->recs_len)
+	if(!f || pos >= sh_feed_pos_end(f))
 		return NULL;
-	r = sh_rec_at(f, it->off);
-	if((r->flags & SH_REC_META) && it->meta < f->num_meta &&
-		f->meta[it->meta].off == it->off)
-		meta = &f->meta[it->meta++];
-	rec_view(r, it->off, meta, ind);
-	it->off += sh_rec_size(r->namelen);
+	seg = f->segs[pos >> SH_SEG_SHIFT];
+	if((sh_rec_at(f, pos)->flags & SH_REC_META) &&
+		it->meta < seg->num_meta &&
+		seg->meta[it->meta].off == (pos & (SH_SEG_BYTES - 1)))
+		meta = &seg->meta[it->meta++];
+	rec_view(f, pos, meta, ind);
+	next = sh_feed_pos_next(f, pos);
+	if((next >> SH_SEG_SHIFT) != (pos >> SH_SEG_SHIFT))
+		it->meta = 0;
+	it->off = next;
 	return ind;
 }
 
 /**
  * Find the meta entry of a record by binary search.
- * @param f: the feed.
- * @param off: the record's offset.
+ * @param seg: the record's segment.
+ * @param off: the record's offset in it.
  * @return the entry, or NULL.
  */
 static const struct sh_ind_meta*
-meta_find(const struct sh_feed* f, size_t off)
+meta_find(const struct sh_seg* seg, size_t off)
 {
-	size_t lo = 0, hi = f->num_meta;
+	size_t lo = 0, hi = seg->num_meta;
 
 	while(lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if(f->meta[mid].off == off)
-			return &f->meta[mid];
-		if(f->meta[mid].off < off)
+		if(seg->meta[mid].off == off)
+			return &seg->meta[mid];
+		if(seg->meta[mid].off < off)
 			lo = mid + 1;
 		else	hi = mid;
 	}
@@ -104,7 +113,8 @@ sh_feed_ind_get(const struct sh_feed* feed, size_t off,
 {
 	const struct sh_rec* r = sh_rec_at(feed, off);
 
-	rec_view(r, off, (r->flags & SH_REC_META) ? meta_find(feed, off) :
+	rec_view(feed, off, (r->flags & SH_REC_META) ? meta_find(
+		feed->segs[off >> SH_SEG_SHIFT], off & (SH_SEG_BYTES - 1)) :
 		NULL, ind);
 	return ind;
 }

@@ -12,7 +12,8 @@
  * lowest bit replaced by the exact flag) and a 32-bit reference to the
  * indicator's record in its feed (struct sh_rec: flags, action and the
  * canonical name together).  The references number the 4-byte units of
- * all the feeds' record arenas, end to end, from 1; 0 is an empty slot.
+ * all the feeds' record positions (segment index and offset, see
+ * SH_SEG_SHIFT), end to end, from 1; 0 is an empty slot.
  * The set holds a reference to every feed it uses, so the records stay
  * valid and are never copied.  There is no other per-entry storage: 8
  * bytes / load factor, so 11 to 23 bytes per indicator.
@@ -422,8 +423,9 @@ settle_duplicate(struct sh_set* set, struct set_slot* slot, size_t fi,
 	if(sh_name_to_text(r->name, text, sizeof(text)) == 0)
 		strcpy(text, "?");
 	sh_diag_emit(diag, arg, SH_SEV_WARNING, set->feeds[fi]->path,
-		r->line, r->column, "%s%s is listed by feed '%s' and "
-		"again by feed '%s'; the entry of feed '%s' is used",
+		sh_rec_line(set->feeds[fi], off), r->column, "%s%s is listed "
+		"by feed '%s' and again by feed '%s'; the entry of feed '%s' "
+		"is used",
 		(r->flags & SH_IND_EXACT) ? "exact name " : "", text,
 		feed_id(old_feed), feed_id(set->feeds[fi]), feed_id(old_feed));
 }
@@ -465,9 +467,10 @@ set_prepare(struct sh_set* set, struct set_pending* p, sh_diag_fn diag,
 	if(!hash_name(r->name, &nh) || nh.labels == 0 ||
 		nh.len != r->namelen ||
 		memcmp(nh.lower, r->name, nh.len) != 0) {
-		sh_diag_emit(diag, arg, SH_SEV_ERROR, feed->path, r->line,
-			r->column, "indicator name is empty, the root, or "
-			"not canonical; left out of the set");
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, feed->path,
+			sh_rec_line(feed, p->off), r->column, "indicator name "
+			"is empty, the root, or not canonical; left out of the "
+			"set");
 		return 0;
 	}
 	p->h = nh.h[0];
@@ -527,8 +530,8 @@ set_fill(struct sh_set* set, sh_diag_fn diag, void* arg)
 	size_t fi, off, n = 0, k;
 	for(fi = 0; fi < set->num_feeds; fi++) {
 		const struct sh_feed* f = set->feeds[fi];
-		for(off = 0; off < f->recs_len; off += sh_rec_size(
-			sh_rec_at(f, off)->namelen)) {
+		for(off = 0; off < sh_feed_pos_end(f);
+			off = sh_feed_pos_next(f, off)) {
 			struct set_pending p;
 			p.fi = fi;
 			p.off = off;
@@ -581,7 +584,7 @@ set_take_feeds(struct sh_set* set, struct sh_feed* const* feeds,
 		}
 		set->base[set->num_feeds] = total;
 		set->feeds[set->num_feeds++] = sh_feed_ref(feeds[i]);
-		total += (feeds[i]->recs_len + SET_REF_UNIT - 1) / SET_REF_UNIT;
+		total += sh_feed_pos_end(feeds[i]) / SET_REF_UNIT;
 		entries += feeds[i]->num_ind;
 	}
 	set->base[set->num_feeds] = total;

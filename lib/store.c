@@ -185,12 +185,15 @@ static time_t
 store_next_expiry(const struct sh_feed* f, time_t now)
 {
 	time_t next = 0;
-	size_t i;
+	size_t i, k;
 	/* only indicators with a meta entry can expire */
-	for(i = 0; i < f->num_meta; i++) {
-		time_t x = f->meta[i].expires;
-		if(x > now && (next == 0 || x < next))
-			next = x;
+	for(i = 0; i < f->num_segs; i++) {
+		const struct sh_seg* seg = f->segs[i];
+		for(k = 0; k < seg->num_meta; k++) {
+			time_t x = seg->meta[k].expires;
+			if(x > now && (next == 0 || x < next))
+				next = x;
+		}
 	}
 	return next;
 }
@@ -283,7 +286,7 @@ store_load_one(struct sh_store* st, const char* dir, const char* name,
 		return;
 	}
 	free(sh_diag_first_take(sd));
-	f = sh_feed_load(path, lim, now, sh_diag_first_cb, sd);
+	f = sh_feed_load_next(path, e->feed, lim, now, sh_diag_first_cb, sd);
 	e->st = sb;
 	e->have_st = 1;
 	e->stat_errno = 0;

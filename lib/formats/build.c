@@ -11,12 +11,13 @@
  * duplicates, the feed id, and the memory layout of struct sh_feed.
  *
  * Memory: every indicator is appended as a record (struct sh_rec, 11
- * bytes and its name, 4-byte aligned) to one growing arena, feed->recs,
- * which is cut to size at the end; the optional fields go to the side
- * table feed->meta, only for the indicators that give any.  Nothing is
- * malloced per indicator except comments, tags, own addresses and
- * U-label forms, and only when a file gives them.  A 1M-name feed so
- * takes about 40 MB, in two allocations.
+ * bytes and its name, 4-byte aligned) to the feed's record segments
+ * (segment.c), a few hundred kB each, and the optional fields to the
+ * segment's side table, only for the indicators that give any.
+ * Nothing is malloced per indicator except comments, tags, own
+ * addresses and U-label forms, and only when a file gives them.  A
+ * 1M-name feed so takes about 37 MB, in about a hundred segments, of
+ * which a reload shares those that did not change.
  */
 #include "formats/formats.h"
 #include "yamlread.h"
@@ -36,9 +37,6 @@
 #define FB_SOURCE_MAX 256
 /** Errors reported for one file before the builder gives up on it. */
 #define FB_MAX_ERRORS 1000
-/** Record arenas of at least this many bytes are advised for huge
- * pages, which saves a TLB miss per matched record. */
-#define FB_HUGE_PAGE ((size_t)2 * 1024 * 1024)
 
 struct sh_feed*
 sh_feed_ref(struct sh_feed* feed)
@@ -76,14 +74,10 @@ sh_feed_unref(struct sh_feed* feed)
 
 	if(!feed || __atomic_sub_fetch(&feed->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	for(i = 0; i < feed->num_meta; i++) {
-		free(feed->meta[i].comment);
-		sh_strv_free(feed->meta[i].tags);
-		free(feed->meta[i].addr);
-		free(feed->meta[i].unicode);
-	}
-	free(feed->meta);
-	free(feed->recs);
+	for(i = 0; i < feed->num_segs; i++)
+		sh_seg_unref(feed->segs[i]);
+	free(feed->segs);
+	free(feed->seg_line);
 	free(feed->path);
 	free(feed->id);
 	free(feed->description);
@@ -258,78 +252,6 @@ sh_fb_name(struct sh_fb* fb, const char* text, size_t len, unsigned line,
 }
 
 /**
- * Make room for one more record in the arena.
- * @param fb: the builder.
- * @param namelen: length of the name to add.
- * @return 1 on success, 0 when out of memory.
- */
-static int
-fb_grow(struct sh_fb* fb, size_t namelen)
-{
-	struct sh_feed* f = fb->feed;
-	size_t need = f->recs_len + sh_rec_size(namelen), ncap;
-	uint8_t* n;
-
-	if(need <= fb->recs_cap)
-		return 1;
-	ncap = fb->recs_cap ? fb->recs_cap * 2 : 4096;
-	while(ncap < need)
-		ncap *= 2;
-	if(!(n = realloc(f->recs, ncap)))
-		return 0;
-	f->recs = n;
-	fb->recs_cap = ncap;
-	return 1;
-}
-
-/**
- * Whether an indicator has any optional field, so needs a meta entry.
- * @param ind: the indicator.
- * @return 1 if it has.
- */
-static int
-fb_has_meta(const struct sh_indicator* ind)
-{
-	return ind->first_seen || ind->expires || ind->confidence >= 0 ||
-		ind->comment || ind->tags || ind->addr || ind->src ||
-		ind->unicode;
-}
-
-/**
- * Store an indicator's optional fields in the side table; ownership of
- * comment, tags, addr and unicode passes to the feed.
- * @param fb: the builder.
- * @param ind: the indicator.
- * @param off: offset of its record.
- * @return 1 on success, 0 when out of memory (nothing taken).
- */
-static int
-fb_add_meta(struct sh_fb* fb, const struct sh_indicator* ind, size_t off)
-{
-	struct sh_feed* f = fb->feed;
-	struct sh_ind_meta* m;
-
-	if(f->num_meta == fb->meta_cap) {
-		size_t ncap = fb->meta_cap ? fb->meta_cap * 2 : 16;
-		if(!(m = realloc(f->meta, ncap * sizeof(*m))))
-			return 0;
-		f->meta = m;
-		fb->meta_cap = ncap;
-	}
-	m = &f->meta[f->num_meta++];
-	m->off = off;
-	m->confidence = ind->confidence;
-	m->first_seen = ind->first_seen;
-	m->expires = ind->expires;
-	m->comment = ind->comment;
-	m->tags = ind->tags;
-	m->addr = ind->addr;
-	m->src = ind->src;
-	m->unicode = ind->unicode;
-	return 1;
-}
-
-/**
  * Free what an indicator that is not stored owns.
  * @param ind: the indicator.
  */
@@ -379,8 +301,8 @@ fb_merge_grow(struct sh_fb* fb)
 
 	if(!s)
 		return 0;
-	for(off = 0; off < f->recs_len; off += sh_rec_size(
-		sh_rec_at(f, off)->namelen)) {
+	for(off = 0; off < sh_feed_pos_end(f); off = sh_feed_pos_next(f,
+		off)) {
 		const struct sh_rec* b = sh_rec_at(f, off);
 		uint64_t h = fb_hash(b->name, b->namelen, b->flags);
 		for(j = h & (cap - 1); s[j]; j = (j + 1) & (cap - 1))
@@ -401,9 +323,9 @@ fb_merge_grow(struct sh_fb* fb)
  * @param len: its length.
  * @param flags: its flags.
  * @param slot: set to the free slot to use when there is none.
- * @return the earlier indicator's record, or NULL.
+ * @return the earlier indicator's position, or SIZE_MAX.
  */
-static const struct sh_rec*
+static size_t
 fb_merge_find(struct sh_fb* fb, const uint8_t* wire, size_t len,
 	unsigned flags, size_t* slot)
 {
@@ -418,10 +340,10 @@ fb_merge_find(struct sh_fb* fb, const uint8_t* wire, size_t len,
 		b = sh_rec_at(fb->feed, off);
 		if(b->namelen == len && ((b->flags ^ flags) & SH_IND_EXACT)
 			== 0 && memcmp(b->name, wire, len) == 0)
-			return b;
+			return off;
 	}
 	*slot = j;
-	return NULL;
+	return SIZE_MAX;
 }
 
 /**
@@ -439,7 +361,7 @@ fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
 {
 	const struct sh_rec* b;
 	char text[SH_NAME_TEXT_MAX];
-	size_t slot = 0;
+	size_t slot = 0, pos;
 
 	if((fb->feed->num_ind + 1) * 2 > fb->slot_cap && !fb_merge_grow(fb)) {
 		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
@@ -447,26 +369,31 @@ fb_merge(struct sh_fb* fb, const struct sh_indicator* ind,
 		fb->fatal = 1;
 		return 0;
 	}
-	if(!(b = fb_merge_find(fb, wire, len, ind->flags, &slot))) {
-		fb->slot[slot] = (fb_hash(wire, len, ind->flags)
-			& 0xffffffff00000000ULL) | (uint64_t)(fb->feed->recs_len
-			/ 4 + 1);
+	if((pos = fb_merge_find(fb, wire, len, ind->flags, &slot)) ==
+		SIZE_MAX) {
+		/* the record goes in at the next position, or at the start
+		 * of a new segment: the slot is set once it is stored */
+		fb->merge_slot = slot;
+		fb->slot[slot] = fb_hash(wire, len, ind->flags)
+			& 0xffffffff00000000ULL;
 		return 1;
 	}
+	b = sh_rec_at(fb->feed, pos);
 	(void)sh_name_to_text(wire, text, sizeof(text));
 	if((b->flags & SH_IND_ALLOW) == (ind->flags & SH_IND_ALLOW))
 		sh_fb_map(fb, ind->line, ind->column, "'%s' was already taken "
-			"at line %u; not taken twice", text, b->line);
+			"at line %u; not taken twice", text,
+			sh_rec_line(fb->feed, pos));
 	else	sh_fb_report(fb, SH_SEV_WARNING, ind->line, ind->column, "'%s' "
 			"is %s at line %u; left out here", text,
 			(b->flags & SH_IND_ALLOW) ? "an allow entry" :
-			"an indicator", b->line);
+			"an indicator", sh_rec_line(fb->feed, pos));
 	return 0;
 }
 
 /**
- * Append an indicator's record, and its meta entry when it has
- * optional fields.  There is room for the record (fb_grow).
+ * Append an indicator's record to the feed's segments, and its meta
+ * entry when it has optional fields.
  * @param fb: the builder.
  * @param ind: the indicator; what it owns passes to the feed, or is
  *	freed when out of memory.
@@ -478,28 +405,28 @@ static int
 fb_store(struct sh_fb* fb, struct sh_indicator* ind, const uint8_t* wire,
 	size_t len)
 {
-	struct sh_feed* f = fb->feed;
-	size_t off = f->recs_len, size = sh_rec_size(len);
-	struct sh_rec* r = (struct sh_rec*)(void*)(f->recs + off);
-	int meta = fb_has_meta(ind);
+	size_t pos;
 
-	if(meta && !fb_add_meta(fb, ind, off)) {
+	if(!sh_seg_store(fb, ind, wire, len)) {
 		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
-			"out of memory");
+			"out of memory, or too many indicators for one feed");
 		fb->fatal = 1;
+		if(fb->merge)
+			fb->slot[fb->merge_slot] = 0;
 		fb_ind_drop(ind);
 		return 0;
 	}
-	memset((uint8_t*)r + size - 4, 0, 4); /* the padding */
-	r->line = ind->line;
-	r->column = ind->column;
-	r->flags = (uint8_t)((ind->flags & (SH_IND_EXACT | SH_IND_ALLOW)) |
-		(meta ? SH_REC_META : 0));
-	r->action = (uint8_t)ind->action;
-	r->namelen = (uint8_t)len;
-	memcpy(r->name, wire, len);
-	f->recs_len += size;
-	f->num_ind++;
+	if(fb->merge) {
+		/* the position the record got, now that it is known */
+		pos = fb->last_pos;
+		if(pos / 4 + 1 > 0xffffffffULL) {
+			sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
+				"too many indicators for one feed");
+			fb->fatal = 1;
+			return 0;
+		}
+		fb->slot[fb->merge_slot] |= (uint64_t)(pos / 4 + 1);
+	}
 	return 1;
 }
 
@@ -524,13 +451,6 @@ sh_fb_add_wire(struct sh_fb* fb, struct sh_indicator* ind,
 	if(fb->merge && !fb_merge(fb, ind, wire, len)) {
 		fb_ind_drop(ind);
 		return !fb->fatal;
-	}
-	if(!fb_grow(fb, len)) {
-		sh_fb_report(fb, SH_SEV_ERROR, ind->line, ind->column,
-			"out of memory");
-		fb->fatal = 1;
-		fb_ind_drop(ind);
-		return 0;
 	}
 	return fb_store(fb, ind, wire, len);
 }
@@ -739,64 +659,27 @@ sh_fb_hostlike(const char* text, size_t len)
 }
 
 /**
- * Cut the record arena and the side table to size; a large arena is
- * advised for huge pages.
- * @param fb: the builder.
- */
-static void
-fb_finish_recs(struct sh_fb* fb)
-{
-	struct sh_feed* f = fb->feed;
-	void* n;
-
-	if(f->recs_len == 0) {
-		free(f->recs);
-		f->recs = NULL;
-	} else if(f->recs_len < fb->recs_cap &&
-		(n = realloc(f->recs, f->recs_len)))
-		f->recs = n;
-	if(f->num_meta == 0) {
-		free(f->meta);
-		f->meta = NULL;
-	} else if(f->num_meta < fb->meta_cap &&
-		(n = realloc(f->meta, f->num_meta * sizeof(*f->meta))))
-		f->meta = n;
-	fb->recs_cap = f->recs_len;
-	fb->meta_cap = f->num_meta;
-#ifdef MADV_HUGEPAGE
-	if(f->recs_len >= 2 * FB_HUGE_PAGE) {
-		/* the whole huge pages inside the allocation */
-		uintptr_t lo = ((uintptr_t)f->recs + FB_HUGE_PAGE - 1) &
-			~(uintptr_t)(FB_HUGE_PAGE - 1);
-		uintptr_t hi = ((uintptr_t)f->recs + f->recs_len) &
-			~(uintptr_t)(FB_HUGE_PAGE - 1);
-		if(hi > lo)
-			(void)madvise((void*)lo, hi - lo, MADV_HUGEPAGE);
-	}
-#endif
-}
-
-/**
  * Report a second entry for the same name and exact flag.
  * @param fb: the builder.
- * @param first: the earlier entry.
- * @param dup: the later entry.
+ * @param first: position of the earlier entry.
+ * @param dup: position of the later entry.
  */
 static void
-fb_report_dup(struct sh_fb* fb, const struct sh_rec* first,
-	const struct sh_rec* dup)
+fb_report_dup(struct sh_fb* fb, size_t first, size_t dup)
 {
+	const struct sh_feed* f = fb->feed;
+	const struct sh_rec* a = sh_rec_at(f, first), *b = sh_rec_at(f, dup);
 	char text[SH_NAME_TEXT_MAX];
 
-	(void)sh_name_to_text(dup->name, text, sizeof(text));
-	if((first->flags & SH_IND_ALLOW) == (dup->flags & SH_IND_ALLOW))
-		sh_fb_report(fb, SH_SEV_ERROR, dup->line, dup->column,
+	(void)sh_name_to_text(b->name, text, sizeof(text));
+	if((a->flags & SH_IND_ALLOW) == (b->flags & SH_IND_ALLOW))
+		sh_fb_report(fb, SH_SEV_ERROR, sh_rec_line(f, dup), b->column,
 			"duplicate %s '%s', first at line %u",
-			(dup->flags & SH_IND_ALLOW) ? "allow entry" :
-			"indicator", text, first->line);
-	else	sh_fb_report(fb, SH_SEV_ERROR, dup->line, dup->column, "'%s' "
-			"is both an indicator and an allow entry, first at "
-			"line %u", text, first->line);
+			(b->flags & SH_IND_ALLOW) ? "allow entry" :
+			"indicator", text, sh_rec_line(f, first));
+	else	sh_fb_report(fb, SH_SEV_ERROR, sh_rec_line(f, dup), b->column,
+			"'%s' is both an indicator and an allow entry, first "
+			"at line %u", text, sh_rec_line(f, first));
 }
 
 /** Records whose duplicate-table slot is prefetched ahead of the probe:
@@ -837,10 +720,10 @@ fb_dup_tag(const struct fb_dups* d, uint64_t h)
  * @param f: the feed.
  * @param d: the table.
  * @param h: hash of the record (fb_hash).
- * @param off: the record's offset.
- * @return the earlier record, or NULL.
+ * @param off: the record's position.
+ * @return the earlier record's position, or SIZE_MAX.
  */
-static const struct sh_rec*
+static size_t
 fb_dup_probe(const struct sh_feed* f, struct fb_dups* d, uint64_t h,
 	size_t off)
 {
@@ -851,16 +734,17 @@ fb_dup_probe(const struct sh_feed* f, struct fb_dups* d, uint64_t h,
 
 	for(j = h & d->mask; d->slot[j]; j = (j + 1) & d->mask) {
 		const struct sh_rec* b;
+		size_t pos = ((size_t)(d->slot[j] & refmask) - 1) * 4;
 		if((d->slot[j] & ~refmask) != tag)
 			continue;
-		b = sh_rec_at(f, ((size_t)(d->slot[j] & refmask) - 1) * 4);
+		b = sh_rec_at(f, pos);
 		if(a->namelen == b->namelen && ((a->flags ^ b->flags)
 			& SH_IND_EXACT) == 0 && memcmp(a->name, b->name,
 			a->namelen) == 0)
-			return b;
+			return pos;
 	}
 	d->slot[j] = tag | (uint32_t)(off / 4 + 1);
-	return NULL;
+	return SIZE_MAX;
 }
 
 /**
@@ -873,11 +757,11 @@ static int
 fb_dup_init(struct sh_fb* fb, struct fb_dups* d)
 {
 	const struct sh_feed* f = fb->feed;
-	size_t cap = 16, refs = f->recs_len / 4 + 1;
+	size_t cap = 16, refs = sh_feed_pos_end(f) / 4 + 1;
 
 	while(cap / 10 * 7 < f->num_ind)
 		cap *= 2;
-	if(f->recs_len / 4 >= UINT32_MAX) {
+	if(sh_feed_pos_end(f) / 4 >= UINT32_MAX) {
 		sh_fb_report(fb, SH_SEV_ERROR, 0, 0, "too many indicators "
 			"(%zu) for one feed", f->num_ind);
 		return 0;
@@ -911,28 +795,27 @@ fb_check_dups(struct sh_fb* fb)
 
 	if(!fb_dup_init(fb, &d))
 		return 0;
-	while(off < f->recs_len) {
-		const struct sh_rec* a = sh_rec_at(f, off), *b;
+	for(; off < sh_feed_pos_end(f); off = sh_feed_pos_next(f, off)) {
+		const struct sh_rec* a = sh_rec_at(f, off);
+		size_t b;
 		k = n % FB_DUP_AHEAD;
 		/* the slot's oldest record is probed before it is reused */
 		if(n >= FB_DUP_AHEAD && (b = fb_dup_probe(f, &d, ring_h[k],
-			ring_off[k])) != NULL)
-			fb_report_dup(fb, b, sh_rec_at(f, ring_off[k]));
+			ring_off[k])) != SIZE_MAX)
+			fb_report_dup(fb, b, ring_off[k]);
 		ring_h[k] = fb_hash(a->name, a->namelen, a->flags);
 		ring_off[k] = off;
 #if defined(__GNUC__)
 		__builtin_prefetch(&d.slot[ring_h[k] & d.mask], 1);
 #endif
-		off += sh_rec_size(a->namelen);
 		n++;
 	}
 	/* the last ones still in the ring, oldest first */
 	for(k = n > FB_DUP_AHEAD ? n - FB_DUP_AHEAD : 0; k < n; k++) {
-		const struct sh_rec* b = fb_dup_probe(f, &d,
-			ring_h[k % FB_DUP_AHEAD], ring_off[k % FB_DUP_AHEAD]);
-		if(b)
-			fb_report_dup(fb, b, sh_rec_at(f,
-				ring_off[k % FB_DUP_AHEAD]));
+		size_t b = fb_dup_probe(f, &d, ring_h[k % FB_DUP_AHEAD],
+			ring_off[k % FB_DUP_AHEAD]);
+		if(b != SIZE_MAX)
+			fb_report_dup(fb, b, ring_off[k % FB_DUP_AHEAD]);
 	}
 	free(d.slot);
 	return 1;
@@ -978,10 +861,9 @@ sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 		return NULL;
 	/* duplicates are looked for even after other errors, so that one
 	 * run reports everything; not after a fatal error */
-	if(!fb->fatal) {
-		fb_finish_recs(fb);
+	sh_seg_finish(fb);
+	if(!fb->fatal)
 		(void)fb_check_dups(fb);
-	}
 	sh_sha256_hex(data, len, f->sha256);
 	free(fb->slot);
 	fb->slot = NULL;

@@ -279,8 +279,9 @@ sh_feed_format_detect(const char* name, const char* data, size_t len)
 }
 
 struct sh_feed*
-sh_feed_parse(const char* name, const char* data, size_t len,
-	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
+sh_feed_parse_prev(const char* name, const char* data, size_t len,
+	const struct sh_feed* prev, const struct sh_limits* lim, time_t now,
+	sh_diag_fn diag, void* arg)
 {
 	enum sh_format f;
 	struct sh_fb fb;
@@ -290,6 +291,7 @@ sh_feed_parse(const char* name, const char* data, size_t len,
 	f = sh_format_detect(name, data, len);
 	if(!sh_fb_init(&fb, name, lim, now, f, diag, arg))
 		return NULL;
+	fb.prev = prev;
 	if(f != SH_FORMAT_NATIVE)
 		sh_fb_map(&fb, 0, 0, "read as format '%s'", sh_format_name(f));
 	if(len > fb.lim.max_file_bytes)
@@ -298,4 +300,11 @@ sh_feed_parse(const char* name, const char* data, size_t len,
 			len, fb.lim.max_file_bytes);
 	else	ok = readers[f](&fb, data, len);
 	return sh_fb_finish(&fb, data, len, ok);
+}
+
+struct sh_feed*
+sh_feed_parse(const char* name, const char* data, size_t len,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
+{
+	return sh_feed_parse_prev(name, data, len, NULL, lim, now, diag, arg);
 }

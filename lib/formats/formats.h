@@ -71,10 +71,28 @@ struct sh_fb {
 	int fatal;
 	/** entries seen, expired and broken ones included */
 	size_t seen;
-	/** bytes allocated for feed->recs */
+	/** public: the previous version of the same file, whose segments
+	 * the new version shares where they are the same (the caller holds
+	 * a reference until sh_fb_finish), or NULL */
+	const struct sh_feed* prev;
+	/** 1 while the feed's last segment is open (being filled) */
+	int seg_open;
+	/** entries allocated in feed->segs and feed->seg_line */
+	size_t segs_cap;
+	/** bytes allocated for the open segment's records */
 	size_t recs_cap;
-	/** entries allocated for feed->meta */
+	/** entries allocated for the open segment's meta */
 	size_t meta_cap;
+	/** position of the record stored last */
+	size_t last_pos;
+	/** merge: the slot of the indicator being stored */
+	size_t merge_slot;
+	/** the shareable segments of prev, sorted by digest, or NULL */
+	struct sh_seg** twins;
+	/** number of twins */
+	size_t num_twins;
+	/** 1 once twins was made (or could not be) */
+	int twins_done;
 	/** number of feed->sources */
 	size_t num_sources;
 	/** public: 1 to merge a name given twice (same name, exact flag
@@ -120,6 +138,24 @@ int sh_read_list(struct sh_fb* fb, const char* data, size_t len);
 const char* sh_format_name(enum sh_format f);
 
 /**
+ * sh_feed_parse, sharing the record segments that are the same with
+ * the previous version of the file.
+ * @param name: file name for diagnostics.
+ * @param data: the contents.
+ * @param len: their length.
+ * @param prev: the previous version (the caller keeps its reference),
+ *	or NULL.
+ * @param lim: limits, or NULL for the defaults.
+ * @param now: the current time.
+ * @param diag: diagnostics, may be NULL.
+ * @param arg: their argument.
+ * @return a new feed with one reference, or NULL (reported).
+ */
+struct sh_feed* sh_feed_parse_prev(const char* name, const char* data,
+	size_t len, const struct sh_feed* prev, const struct sh_limits* lim,
+	time_t now, sh_diag_fn diag, void* arg);
+
+/**
  * Recognise a file's format (sh_feed_format_detect as an enum).
  * @param name: file name, for its extension, or NULL.
  * @param data: contents.
@@ -128,6 +164,48 @@ const char* sh_format_name(enum sh_format f);
  */
 enum sh_format sh_format_detect(const char* name, const char* data,
 	size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Record segments (segment.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Append an indicator's record to the open segment (opening one, or
+ * sealing a full one and opening the next, as needed), and its meta
+ * entry when it has optional fields.  A content boundary after it seals
+ * the segment, which is then replaced by its twin in fb->prev if there
+ * is one.
+ * @param fb: the builder.
+ * @param ind: the indicator; on success what it owns (comment, tags,
+ *	addr, unicode) passes to the segment, on failure it stays with
+ *	the caller.
+ * @param wire: its canonical name.
+ * @param len: its length, at most SH_NAME_MAX.
+ * @return 1 on success, 0 when out of memory or out of positions.
+ */
+int sh_seg_store(struct sh_fb* fb, const struct sh_indicator* ind,
+	const uint8_t* wire, size_t len);
+
+/**
+ * Seal the open segment, if any, and cut the feed's segment arrays to
+ * size; drop the index of fb->prev.
+ * @param fb: the builder.
+ */
+void sh_seg_finish(struct sh_fb* fb);
+
+/**
+ * Take a reference to a segment (atomic).
+ * @param seg: the segment, or NULL.
+ * @return seg.
+ */
+struct sh_seg* sh_seg_ref(struct sh_seg* seg);
+
+/**
+ * Drop a reference to a segment; the last one frees it and what its
+ * meta entries own.
+ * @param seg: the segment, or NULL.
+ */
+void sh_seg_unref(struct sh_seg* seg);
 
 /* ------------------------------------------------------------------ */
 /* The feed builder (build.c)                                          */

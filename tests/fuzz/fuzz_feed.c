@@ -113,6 +113,34 @@ id_valid(const char* id)
 }
 
 /**
+ * Check the segments of a loaded feed: none empty or over its size,
+ * their records, meta entries and bytes adding up to the feed's, their
+ * meta entries in order inside them, and their lines in order.
+ * @param f: the feed.
+ */
+static void
+check_segments(const struct sh_feed* f)
+{
+	size_t i, k, n = 0, bytes = 0, meta = 0;
+
+	for(i = 0; i < f->num_segs; i++) {
+		const struct sh_seg* seg = f->segs[i];
+		if(seg->refs < 1 || seg->num_ind == 0 || seg->len == 0 ||
+			seg->len > SH_SEG_BYTES || !seg->recs)
+			fail("an empty, unowned or oversized segment");
+		for(k = 0; k < seg->num_meta; k++)
+			if(seg->meta[k].off >= seg->len || (k > 0 &&
+				seg->meta[k].off <= seg->meta[k-1].off))
+				fail("segment meta entries out of order");
+		n += seg->num_ind;
+		bytes += seg->len;
+		meta += seg->num_meta;
+	}
+	if(n != f->num_ind || bytes != f->recs_len || meta != f->num_meta)
+		fail("the segments do not add up to the feed");
+}
+
+/**
  * Check the invariants of a loaded feed.
  * @param f: the feed.
  */
@@ -120,6 +148,7 @@ static void
 check_feed(const struct sh_feed* f)
 {
 	uint8_t canon[SH_NAME_MAX];
+	const struct sh_seg* seg;
 	size_t i, j, next = 0;
 
 	if(f->refs != 1)
@@ -139,8 +168,9 @@ check_feed(const struct sh_feed* f)
 		if(strncmp(f->references[i], "http://", 7) != 0 &&
 			strncmp(f->references[i], "https://", 8) != 0)
 			fail("feed reference is not an http(s) URL");
-	if(f->num_ind > 0 && (!f->recs || f->recs_len < f->num_ind * 12))
+	if(f->num_ind > 0 && (!f->segs || f->recs_len < f->num_ind * 12))
 		fail("feed has indicators but no records");
+	check_segments(f);
 	if(f->num_meta > f->num_ind)
 		fail("feed has more meta entries than indicators");
 	for(i = 0; i < f->num_ind; i++) {
@@ -168,16 +198,21 @@ check_feed(const struct sh_feed* f)
 		for(j = 0; ind->tags && ind->tags[j]; j++)
 			if(ind->tags[j][0] == 0)
 				fail("empty tag");
-		/* the records are back to back, in order, each name
-		 * inside its record */
-		if(ind->off != next || ind->name != f->recs + ind->off +
-			SH_REC_HEAD)
+		/* the records are back to back in their segments, in
+		 * order, each name inside its record */
+		seg = f->segs[ind->off >> SH_SEG_SHIFT];
+		if(ind->off != next || ind->name != seg->recs + (ind->off &
+			(SH_SEG_BYTES - 1)) + SH_REC_HEAD)
 			fail("indicator records are not packed in order");
 		next = ind->off + ((SH_REC_HEAD + ind->namelen + 3) &
 			~(size_t)3);
+		if((next & (SH_SEG_BYTES - 1)) > seg->len)
+			fail("a record runs past its segment");
+		if((next & (SH_SEG_BYTES - 1)) == seg->len)
+			next = ((ind->off >> SH_SEG_SHIFT) + 1) << SH_SEG_SHIFT;
 	}
-	if(next != f->recs_len)
-		fail("the records do not fill the arena");
+	if(next != f->num_segs << SH_SEG_SHIFT)
+		fail("the records do not fill the segments");
 }
 
 /**
@@ -207,8 +242,11 @@ check_match(const struct sh_set* set, const uint8_t* q, int must,
 		fail("a match without name, feed or indicator");
 	if(m.ind.name != m.name)
 		fail("matched name is not the indicator's name");
-	if(m.ind.off >= m.feed->recs_len || m.ind.name < m.feed->recs ||
-		m.ind.name + m.ind.namelen > m.feed->recs + m.feed->recs_len)
+	if((m.ind.off >> SH_SEG_SHIFT) >= m.feed->num_segs ||
+		m.ind.name < m.feed->segs[m.ind.off >> SH_SEG_SHIFT]->recs ||
+		m.ind.name + m.ind.namelen > m.feed->segs[m.ind.off >>
+		SH_SEG_SHIFT]->recs + m.feed->segs[m.ind.off >>
+		SH_SEG_SHIFT]->len)
 		fail("matched indicator is not in its feed");
 	if((m.action == SH_ACTION_ALLOW) != ((m.ind.flags & SH_IND_ALLOW)
 		!= 0))

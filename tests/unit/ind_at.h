@@ -36,17 +36,17 @@ ind_at(const struct sh_feed* f, size_t i)
 	static unsigned next;
 	static struct sh_feed_iter it;
 	static size_t at; /* index of the indicator it returns next */
-	static const uint8_t* recs;
+	static struct sh_seg* const* segs;
 	static struct sh_indicator last;
 	struct sh_indicator* ind = &buf[next++ % IND_AT_BUFS];
 
-	if(it.feed == f && recs == f->recs && at > 0 && i == at - 1) {
+	if(it.feed == f && segs == f->segs && at > 0 && i == at - 1) {
 		*ind = last; /* the same one again */
 		return ind;
 	}
-	if(it.feed != f || recs != f->recs || i < at) {
+	if(it.feed != f || segs != f->segs || i < at) {
 		sh_feed_iter_init(&it, f);
-		recs = f->recs;
+		segs = f->segs;
 		at = 0;
 	}
 	for(; at <= i; at++)

@@ -269,7 +269,8 @@ test_minimal_sha(void** state)
 	(void)state;
 	assert_non_null(f);
 	assert_int_equal(f->num_ind, 0);
-	assert_null(f->recs);
+	assert_null(f->segs);
+	assert_int_equal(f->num_segs, 0);
 	assert_int_equal(f->num_meta, 0);
 	assert_null(f->description);
 	assert_null(f->references);

@@ -62,10 +62,46 @@ tdiag_fn(void* arg, const struct sh_diag_msg* msg)
 	snprintf(d->last, sizeof(d->last), "%s", msg->text);
 }
 
+/** Records per segment of a feed built by hand: small, so that sets
+ * over several segments are tested. */
+#define TEST_SEG_RECS 1000
+
+/**
+ * Build one segment of a hand-made feed.
+ * @param inds: the indicators of the segment.
+ * @param n: their number, 1 to TEST_SEG_RECS.
+ * @return the segment with one reference; its lines count from 0.
+ */
+static struct sh_seg*
+make_seg(const struct tind* inds, size_t n)
+{
+	struct sh_seg* seg = calloc(1, sizeof(*seg));
+	size_t i, off = 0;
+	assert_non_null(seg);
+	seg->refs = 1;
+	seg->recs = calloc(n, sh_rec_size(SH_NAME_MAX));
+	assert_non_null(seg->recs);
+	for(i = 0; i < n; i++) {
+		struct sh_rec* r = (struct sh_rec*)(void*)(seg->recs + off);
+		size_t len = sh_name_from_text(inds[i].name, r->name, NULL);
+		assert_true(len > 0);
+		r->namelen = (uint8_t)len;
+		r->flags = (uint8_t)inds[i].flags;
+		r->action = (uint8_t)inds[i].action;
+		r->line = (unsigned)i;
+		r->column = 3;
+		off += sh_rec_size(len);
+	}
+	assert_true(off <= SH_SEG_BYTES);
+	seg->len = off;
+	seg->num_ind = n;
+	return seg;
+}
+
 /**
  * Build a feed by hand, laid out as the feed builder does: records
- * (struct sh_rec) back to back in one arena, no meta entries.  Freed by
- * sh_feed_unref.
+ * (struct sh_rec) back to back in segments of TEST_SEG_RECS, no meta
+ * entries, indicator i on line i + 1.  Freed by sh_feed_unref.
  * @param id: feed id.
  * @param def: default action of the feed.
  * @param inds: the indicators.
@@ -77,22 +113,24 @@ make_feed(const char* id, enum sh_action def, const struct tind* inds,
 	size_t n)
 {
 	struct sh_feed* f = calloc(1, sizeof(*f));
+	size_t nseg = (n + TEST_SEG_RECS - 1) / TEST_SEG_RECS, i;
 	char path[256];
-	size_t i, off = 0;
 	assert_non_null(f);
-	f->recs = calloc(n ? n : 1, sh_rec_size(SH_NAME_MAX));
-	assert_non_null(f->recs);
-	for(i = 0; i < n; i++) {
-		struct sh_rec* r = (struct sh_rec*)(void*)(f->recs + off);
-		size_t len = sh_name_from_text(inds[i].name, r->name, NULL);
-		assert_true(len > 0);
-		r->namelen = (uint8_t)len;
-		r->flags = (uint8_t)inds[i].flags;
-		r->action = (uint8_t)inds[i].action;
-		r->line = (unsigned)i + 1;
-		r->column = 3;
-		off += sh_rec_size(len);
+	if(nseg > 0) {
+		f->segs = calloc(nseg, sizeof(*f->segs));
+		f->seg_line = calloc(nseg, sizeof(*f->seg_line));
+		assert_non_null(f->segs);
+		assert_non_null(f->seg_line);
 	}
+	for(i = 0; i < nseg; i++) {
+		size_t first = i * TEST_SEG_RECS;
+		size_t k = n - first < TEST_SEG_RECS ? n - first :
+			TEST_SEG_RECS;
+		f->segs[i] = make_seg(inds + first, k);
+		f->seg_line[i] = (unsigned)first + 1;
+		f->recs_len += f->segs[i]->len;
+	}
+	f->num_segs = nseg;
 	f->refs = 1;
 	snprintf(path, sizeof(path), "/feeds/%s.yaml", id);
 	f->path = strdup(path);
@@ -100,7 +138,6 @@ make_feed(const char* id, enum sh_action def, const struct tind* inds,
 	f->default_action = def;
 	f->default_confidence = -1;
 	f->num_ind = n;
-	f->recs_len = off;
 	return f;
 }
 

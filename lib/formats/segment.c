@@ -1,0 +1,493 @@
+/*
+ * segment.c - a feed's record segments, and sharing them between versions.
+ *
+ * Copyright (c) 2026, the unbound-sinkhole authors. BSD-3-Clause.
+ */
+
+/**
+ * \file
+ * The builder appends every indicator as a record (struct sh_rec, 11
+ * bytes and its name, 4-byte aligned) to the feed's open segment, and
+ * its optional fields, when it has any, to the segment's side table.
+ * A segment is sealed (cut to size, hashed) at a boundary chosen by
+ * content: after a record whose name hashes to 0 in its low
+ * SEG_CDC_BITS bits, once the segment holds SEG_MIN_RECS records, or
+ * when the next record would pass SH_SEG_BYTES.  A boundary so depends
+ * on the names around it and not on where the file starts, and a line
+ * added or removed moves the boundaries of one segment only.  Record
+ * lines count from the segment's first line, so a segment below a
+ * change still reads the same.
+ *
+ * Sharing: a reload passes the previous version of the file (fb->prev).
+ * Every sealed segment is looked up among the previous version's by
+ * its digest and, when one is byte for byte the same (records and
+ * optional fields), that one is taken over by reference and the new
+ * copy freed at once.  A reload of a 1M-indicator feed with one line
+ * changed so holds one new segment (a few hundred kB) next to the
+ * running version instead of a second copy of all its records (35 MB).
+ * A segment whose indicators point at the feed's source rules (Sigma,
+ * STIX) is not shared: the sources belong to one version.
+ */
+#include "formats/formats.h"
+#include <stdlib.h>
+#include <string.h>
+
+/** Records a segment holds before a content boundary may close it. */
+#define SEG_MIN_RECS 1024
+/** Low bits of a name's hash that are 0 at a content boundary: after
+ * SEG_MIN_RECS, a segment closes after about 2^SEG_CDC_BITS more. */
+#define SEG_CDC_BITS 13
+/** Most segments one feed may have: every position, divided by 4,
+ * must fit the set's 32-bit references. */
+#define SEG_MAX_SEGS (((size_t)1 << (32 + 2 - SH_SEG_SHIFT)) - 2)
+
+struct sh_seg*
+sh_seg_ref(struct sh_seg* seg)
+{
+	if(seg)
+		__atomic_add_fetch(&seg->refs, 1, __ATOMIC_RELAXED);
+	return seg;
+}
+
+void
+sh_seg_unref(struct sh_seg* seg)
+{
+	size_t i;
+
+	if(!seg || __atomic_sub_fetch(&seg->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for(i = 0; i < seg->num_meta; i++) {
+		free(seg->meta[i].comment);
+		sh_strv_free(seg->meta[i].tags);
+		free(seg->meta[i].addr);
+		free(seg->meta[i].unicode);
+	}
+	free(seg->meta);
+	free(seg->recs);
+	free(seg);
+}
+
+/**
+ * Mix a word into a digest.
+ * @param h: the digest so far.
+ * @param x: the word.
+ * @return the new digest.
+ */
+static uint64_t
+seg_mix(uint64_t h, uint64_t x)
+{
+	h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 31);
+}
+
+/**
+ * Mix a string (or its absence) into a digest.
+ * @param h: the digest so far.
+ * @param s: the string, or NULL.
+ * @return the new digest.
+ */
+static uint64_t
+seg_mix_str(uint64_t h, const char* s)
+{
+	if(!s)
+		return seg_mix(h, 0x5a);
+	for(; *s; s++)
+		h = seg_mix(h, (uint8_t)*s);
+	return seg_mix(h, 0xa5);
+}
+
+/**
+ * The digest of a sealed segment: its record bytes and the content of
+ * its optional fields.
+ * @param seg: the segment.
+ * @return the digest.
+ */
+static uint64_t
+seg_digest(const struct sh_seg* seg)
+{
+	uint64_t h = seg_mix(0x243f6a8885a308d3ULL, seg->len), x;
+	size_t i, k;
+
+	for(i = 0; i + 8 <= seg->len; i += 8) {
+		memcpy(&x, seg->recs + i, 8);
+		h = seg_mix(h, x);
+	}
+	if(i < seg->len) {
+		x = 0;
+		memcpy(&x, seg->recs + i, seg->len - i);
+		h = seg_mix(h, x);
+	}
+	for(i = 0; i < seg->num_meta; i++) {
+		const struct sh_ind_meta* m = &seg->meta[i];
+		h = seg_mix(h, m->off);
+		h = seg_mix(h, (uint64_t)m->confidence);
+		h = seg_mix(h, (uint64_t)m->first_seen);
+		h = seg_mix(h, (uint64_t)m->expires);
+		h = seg_mix_str(h, m->comment);
+		h = seg_mix_str(h, m->unicode);
+		for(k = 0; m->tags && m->tags[k]; k++)
+			h = seg_mix_str(h, m->tags[k]);
+		h = seg_mix(h, m->addr ? 1 : 0);
+	}
+	return h;
+}
+
+/**
+ * Whether two strings (or their absence) are the same.
+ * @param a: a string, or NULL.
+ * @param b: a string, or NULL.
+ * @return 1 if the same.
+ */
+static int
+seg_str_same(const char* a, const char* b)
+{
+	if(!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/**
+ * Whether two optional-field entries of shareable segments are the
+ * same (neither has a source rule).
+ * @param a: an entry.
+ * @param b: an entry.
+ * @return 1 if the same.
+ */
+static int
+seg_meta_same(const struct sh_ind_meta* a, const struct sh_ind_meta* b)
+{
+	size_t k;
+
+	if(a->off != b->off || a->confidence != b->confidence ||
+		a->first_seen != b->first_seen || a->expires != b->expires ||
+		!seg_str_same(a->comment, b->comment) ||
+		!seg_str_same(a->unicode, b->unicode) ||
+		(a->addr == NULL) != (b->addr == NULL) ||
+		(a->tags == NULL) != (b->tags == NULL))
+		return 0;
+	if(a->addr && memcmp(a->addr, b->addr, sizeof(*a->addr)) != 0)
+		return 0;
+	for(k = 0; a->tags && (a->tags[k] || b->tags[k]); k++) {
+		if(!seg_str_same(a->tags[k], b->tags[k]) || !a->tags[k])
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * Whether two sealed, shareable segments hold the same.
+ * @param a: a segment.
+ * @param b: a segment.
+ * @return 1 if the same.
+ */
+static int
+seg_same(const struct sh_seg* a, const struct sh_seg* b)
+{
+	size_t i;
+
+	if(a->digest != b->digest || a->len != b->len ||
+		a->num_ind != b->num_ind || a->num_meta != b->num_meta ||
+		memcmp(a->recs, b->recs, a->len) != 0)
+		return 0;
+	for(i = 0; i < a->num_meta; i++) {
+		if(!seg_meta_same(&a->meta[i], &b->meta[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * qsort order of segments by digest.
+ * @param a: pointer to a segment pointer.
+ * @param b: pointer to a segment pointer.
+ * @return <0, 0 or >0.
+ */
+static int
+seg_cmp_digest(const void* a, const void* b)
+{
+	uint64_t x = (*(struct sh_seg* const*)a)->digest;
+	uint64_t y = (*(struct sh_seg* const*)b)->digest;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/**
+ * Index the previous version's shareable segments by digest, once.
+ * @param fb: the builder, with prev set.
+ * @return 1 on success (also when there is nothing to index), 0 when
+ *	out of memory (then nothing is shared; not an error).
+ */
+static int
+seg_index_prev(struct sh_fb* fb)
+{
+	const struct sh_feed* p = fb->prev;
+	size_t i;
+
+	if(fb->twins_done)
+		return fb->twins != NULL;
+	fb->twins_done = 1;
+	if(!p || p->num_segs == 0 ||
+		!(fb->twins = malloc(p->num_segs * sizeof(*fb->twins))))
+		return 0;
+	for(i = 0; i < p->num_segs; i++) {
+		if(p->segs[i]->shareable)
+			fb->twins[fb->num_twins++] = p->segs[i];
+	}
+	qsort(fb->twins, fb->num_twins, sizeof(*fb->twins), seg_cmp_digest);
+	return 1;
+}
+
+/**
+ * Find a segment of the previous version that is the same as a new one.
+ * @param fb: the builder.
+ * @param seg: the new segment, sealed.
+ * @return the twin, or NULL.
+ */
+static struct sh_seg*
+seg_find_twin(struct sh_fb* fb, const struct sh_seg* seg)
+{
+	size_t lo = 0, hi;
+
+	if(!seg->shareable || !seg_index_prev(fb))
+		return NULL;
+	hi = fb->num_twins;
+	while(lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if(fb->twins[mid]->digest < seg->digest)
+			lo = mid + 1;
+		else	hi = mid;
+	}
+	for(; lo < fb->num_twins && fb->twins[lo]->digest == seg->digest;
+		lo++) {
+		if(seg_same(fb->twins[lo], seg))
+			return fb->twins[lo];
+	}
+	return NULL;
+}
+
+/**
+ * Seal the open segment: cut it to size, hash it, and take over its
+ * twin from the previous version when there is one.
+ * @param fb: the builder, with an open segment.
+ */
+static void
+seg_seal(struct sh_fb* fb)
+{
+	struct sh_feed* f = fb->feed;
+	struct sh_seg* seg = f->segs[f->num_segs - 1], *twin;
+	void* n;
+
+	fb->seg_open = 0;
+	if(seg->len < fb->recs_cap && (n = realloc(seg->recs, seg->len)))
+		seg->recs = n;
+	if(seg->num_meta < fb->meta_cap && (n = realloc(seg->meta,
+		seg->num_meta * sizeof(*seg->meta))))
+		seg->meta = n;
+	fb->recs_cap = 0;
+	fb->meta_cap = 0;
+	seg->digest = seg_digest(seg);
+	if((twin = seg_find_twin(fb, seg)) != NULL) {
+		f->segs[f->num_segs - 1] = sh_seg_ref(twin);
+		sh_seg_unref(seg);
+		f->num_shared++;
+	}
+}
+
+/**
+ * Open a new, empty segment at the end of the feed.
+ * @param fb: the builder, with no open segment.
+ * @param line: line of the segment's first record.
+ * @return 1 on success, 0 when out of memory or too many segments.
+ */
+static int
+seg_open(struct sh_fb* fb, unsigned line)
+{
+	struct sh_feed* f = fb->feed;
+	struct sh_seg* seg;
+
+	if(f->num_segs >= SEG_MAX_SEGS)
+		return 0;
+	if(f->num_segs == fb->segs_cap) {
+		size_t ncap = fb->segs_cap ? fb->segs_cap * 2 : 4;
+		struct sh_seg** s = realloc(f->segs, ncap * sizeof(*s));
+		unsigned* l;
+		if(!s)
+			return 0;
+		f->segs = s;
+		if(!(l = realloc(f->seg_line, ncap * sizeof(*l))))
+			return 0;
+		f->seg_line = l;
+		fb->segs_cap = ncap;
+	}
+	if(!(seg = calloc(1, sizeof(*seg))))
+		return 0;
+	seg->refs = 1;
+	seg->shareable = 1;
+	f->segs[f->num_segs] = seg;
+	f->seg_line[f->num_segs++] = line;
+	fb->seg_open = 1;
+	return 1;
+}
+
+/**
+ * Make room in the open segment for one more record, sealing it and
+ * opening the next when it is full.
+ * @param fb: the builder.
+ * @param size: bytes of the record.
+ * @param line: its line.
+ * @return 1 on success, 0 when out of memory or too many records.
+ */
+static int
+seg_room(struct sh_fb* fb, size_t size, unsigned line)
+{
+	struct sh_feed* f = fb->feed;
+	struct sh_seg* seg;
+	size_t need, ncap;
+	uint8_t* n;
+
+	if(fb->seg_open && f->segs[f->num_segs - 1]->len + size >
+		SH_SEG_BYTES)
+		seg_seal(fb);
+	if(!fb->seg_open && !seg_open(fb, line))
+		return 0;
+	seg = f->segs[f->num_segs - 1];
+	need = seg->len + size;
+	if(need <= fb->recs_cap)
+		return 1;
+	ncap = fb->recs_cap ? fb->recs_cap * 2 : 4096;
+	while(ncap < need)
+		ncap *= 2;
+	if(ncap > SH_SEG_BYTES)
+		ncap = SH_SEG_BYTES;
+	if(!(n = realloc(seg->recs, ncap)))
+		return 0;
+	seg->recs = n;
+	fb->recs_cap = ncap;
+	return 1;
+}
+
+/**
+ * Whether an indicator has any optional field, so needs a meta entry.
+ * @param ind: the indicator.
+ * @return 1 if it has.
+ */
+static int
+seg_has_meta(const struct sh_indicator* ind)
+{
+	return ind->first_seen || ind->expires || ind->confidence >= 0 ||
+		ind->comment || ind->tags || ind->addr || ind->src ||
+		ind->unicode;
+}
+
+/**
+ * Store an indicator's optional fields in the open segment's side
+ * table; ownership of comment, tags, addr and unicode passes to it.
+ * @param fb: the builder.
+ * @param seg: the open segment.
+ * @param ind: the indicator.
+ * @param off: offset of its record in the segment.
+ * @return 1 on success, 0 when out of memory (nothing taken).
+ */
+static int
+seg_add_meta(struct sh_fb* fb, struct sh_seg* seg,
+	const struct sh_indicator* ind, size_t off)
+{
+	struct sh_ind_meta* m;
+
+	if(seg->num_meta == fb->meta_cap) {
+		size_t ncap = fb->meta_cap ? fb->meta_cap * 2 : 16;
+		if(!(m = realloc(seg->meta, ncap * sizeof(*m))))
+			return 0;
+		seg->meta = m;
+		fb->meta_cap = ncap;
+	}
+	m = &seg->meta[seg->num_meta++];
+	m->off = off;
+	m->confidence = ind->confidence;
+	m->first_seen = ind->first_seen;
+	m->expires = ind->expires;
+	m->comment = ind->comment;
+	m->tags = ind->tags;
+	m->addr = ind->addr;
+	m->src = ind->src;
+	m->unicode = ind->unicode;
+	if(ind->src)
+		seg->shareable = 0;
+	return 1;
+}
+
+/**
+ * Whether a name ends a segment by content (SEG_CDC_BITS low bits of
+ * its hash are 0).
+ * @param wire: the name.
+ * @param len: its length.
+ * @return 1 at a boundary.
+ */
+static int
+seg_boundary(const uint8_t* wire, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for(i = 0; i < len; i++)
+		h = (h ^ wire[i]) * 0x100000001b3ULL;
+	h ^= h >> 32;
+	return (h & (((uint64_t)1 << SEG_CDC_BITS) - 1)) == 0;
+}
+
+int
+sh_seg_store(struct sh_fb* fb, const struct sh_indicator* ind,
+	const uint8_t* wire, size_t len)
+{
+	struct sh_feed* f = fb->feed;
+	size_t size = sh_rec_size(len), off;
+	struct sh_seg* seg;
+	struct sh_rec* r;
+	int meta = seg_has_meta(ind);
+
+	if(!seg_room(fb, size, ind->line))
+		return 0;
+	seg = f->segs[f->num_segs - 1];
+	off = seg->len;
+	if(meta && !seg_add_meta(fb, seg, ind, off))
+		return 0;
+	r = (struct sh_rec*)(void*)(seg->recs + off);
+	memset((uint8_t*)r + size - 4, 0, 4); /* the padding */
+	r->line = ind->line - f->seg_line[f->num_segs - 1];
+	r->column = ind->column;
+	r->flags = (uint8_t)((ind->flags & (SH_IND_EXACT | SH_IND_ALLOW)) |
+		(meta ? SH_REC_META : 0));
+	r->action = (uint8_t)ind->action;
+	r->namelen = (uint8_t)len;
+	memcpy(r->name, wire, len);
+	fb->last_pos = ((f->num_segs - 1) << SH_SEG_SHIFT) | off;
+	seg->len += size;
+	seg->num_ind++;
+	f->recs_len += size;
+	f->num_meta += meta ? 1 : 0;
+	f->num_ind++;
+	if(seg->num_ind >= SEG_MIN_RECS && seg_boundary(wire, len))
+		seg_seal(fb);
+	return 1;
+}
+
+void
+sh_seg_finish(struct sh_fb* fb)
+{
+	struct sh_feed* f = fb->feed;
+	void* n;
+
+	if(fb->seg_open)
+		seg_seal(fb);
+	if(f->num_segs < fb->segs_cap && f->num_segs > 0) {
+		if((n = realloc(f->segs, f->num_segs * sizeof(*f->segs))))
+			f->segs = n;
+		if((n = realloc(f->seg_line, f->num_segs *
+			sizeof(*f->seg_line))))
+			f->seg_line = n;
+		fb->segs_cap = f->num_segs;
+	}
+	free(fb->twins);
+	fb->twins = NULL;
+	fb->num_twins = 0;
+}
