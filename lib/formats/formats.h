@@ -151,7 +151,8 @@ int sh_fb_init(struct sh_fb* fb, const char* file,
 
 /**
  * Finish the feed: move the names behind the indicators, look for
- * duplicates, hash the file.
+ * duplicates, hash the file (sh_fb_finish_digest with the SHA-256 of
+ * data).
  * @param fb: the builder; released.
  * @param data: the file contents, for the SHA-256.
  * @param len: their length.
@@ -161,6 +162,19 @@ int sh_fb_init(struct sh_fb* fb, const char* file,
  */
 struct sh_feed* sh_fb_finish(struct sh_fb* fb, const char* data,
 	size_t len, int ok);
+
+/**
+ * Finish the feed as sh_fb_finish does, with the file's SHA-256 already
+ * computed: for a file that was streamed and hashed as it was read, and
+ * so is not in memory.
+ * @param fb: the builder; released.
+ * @param sha256: the SHA-256 of the file as 64 lower-case hex digits
+ *	and a NUL (as sh_sha256_hex writes it); copied to feed->sha256.
+ * @param ok: 0 if the reader found an error (the feed is freed).
+ * @return as sh_fb_finish.
+ */
+struct sh_feed* sh_fb_finish_digest(struct sh_fb* fb, const char sha256[65],
+	int ok);
 
 /**
  * Report a diagnostic about the file; errors are counted and refuse it.
