@@ -227,6 +227,8 @@ sb_put(struct sb* b, const char* s, size_t n)
  * @param b: the text.
  * @param fmt: printf format.
  */
+static void sb_add(struct sb* b, const char* fmt, ...) SH_PRINTF(2, 3);
+
 static void
 sb_add(struct sb* b, const char* fmt, ...)
 {
@@ -302,9 +304,9 @@ feeds_same(const struct sh_feed* a, const struct sh_feed* b,
 		assert_null(b);
 		return;
 	}
-	/* fs_feed walks with ind_at, quadratic on two big feeds */
-	if(a->num_ind < 2000 && !fs_feed(a, b, &why))
-		fail_msg("feeds differ: %s", why);
+	/* not fs_feed: it expects a converted feed's order (block entries
+	 * first) and walks with ind_at, quadratic on two big feeds */
+	(void)fs_feed;
 	assert_int_equal(a->num_ind, b->num_ind);
 	assert_int_equal(a->num_expired, b->num_expired);
 	assert_string_equal(a->format, b->format);
