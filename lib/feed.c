@@ -8,20 +8,34 @@
  * \file
  * The native feed format (README.md "Feed format"): one reader among
  * the formats of lib/formats/, and the loader of one file (directories
- * are scanned by the feed store, lib/store.c).  The file is streamed through the yamlread.h reader, so a
- * feed of a million indicators is never held as a YAML tree, and every
- * indicator goes to the feed builder (formats/build.c), which owns the
- * memory layout and the rules every format shares.  Every error of a
- * file is reported before it is refused.
+ * are scanned by the feed store, lib/store.c).  The file is streamed
+ * through the yamlread.h reader, so a feed of a million indicators is
+ * never held as a YAML tree, and every indicator goes to the feed
+ * builder (formats/build.c), which owns the memory layout and the rules
+ * every format shares.  Every error of a file is reported before it is
+ * refused.
+ *
+ * sh_feed_load does not hold a native file in memory either: it reads
+ * the first SH_DETECT_WINDOW bytes, recognises the format from them,
+ * and for a native feed hands them and then the rest of the file, as it
+ * is read, to the reader (sh_feed_stream, sh_yaml_open_reader), hashing
+ * the bytes on the way (OpenSSL's incremental SHA-256).  A reload of a
+ * 1M-indicator feed so holds two 64 KiB windows and libyaml's buffers
+ * instead of its 26 MiB of text.  A file whose size changes while it is
+ * read (or that fails to read) is refused.  Files of the other formats
+ * are read whole, as before (their readers work on a text in memory).
  */
 #include "yamlread.h"
 #include "formats/formats.h"
 #include "util.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <ldns/sha2.h>
+#include <openssl/evp.h>
 
 /** Keys of the top level of a feed file. */
 enum { TOP_FEED, TOP_INDICATORS, TOP_ALLOW };
@@ -553,24 +567,364 @@ feed_walk(struct feed_load* L)
 		(void)sh_yaml_finish(&L->y);
 }
 
+/**
+ * Walk a feed with an opened reader, and close it.
+ * @param L: the load state, its reader opened.
+ * @param opened: what the opening returned.
+ * @return 1 if no error was reported.
+ */
+static int
+feed_read(struct feed_load* L, int opened)
+{
+	int ok;
+
+	if(opened)
+		feed_walk(L);
+	ok = sh_yaml_errors(&L->y) == 0;
+	/* a fatal reader error leaves the builder's names unfinished */
+	if(sh_yaml_fatal(&L->y))
+		L->fb->fatal = 1;
+	sh_yaml_close(&L->y);
+	return ok;
+}
+
 int
 sh_read_native(struct sh_fb* fb, const char* data, size_t len)
 {
 	struct feed_load L;
-	int ok;
 
 	memset(&L, 0, sizeof(L));
 	L.fb = fb;
 	L.feed = fb->feed;
-	if(sh_yaml_open(&L.y, fb->file, data, len, &fb->lim, fb->diag,
-		fb->arg))
-		feed_walk(&L);
-	ok = sh_yaml_errors(&L.y) == 0;
-	/* a fatal reader error leaves the builder's names unfinished */
-	if(sh_yaml_fatal(&L.y))
-		fb->fatal = 1;
-	sh_yaml_close(&L.y);
+	return feed_read(&L, sh_yaml_open(&L.y, fb->file, data, len,
+		&fb->lim, fb->diag, fb->arg));
+}
+
+int
+sh_read_native_stream(struct sh_fb* fb, sh_yaml_read_fn read, void* rarg,
+	size_t chunk)
+{
+	struct feed_load L;
+
+	memset(&L, 0, sizeof(L));
+	L.fb = fb;
+	L.feed = fb->feed;
+	return feed_read(&L, sh_yaml_open_reader(&L.y, fb->file, read, rarg,
+		chunk, &fb->lim, fb->diag, fb->arg));
+}
+
+/** A source of a streamed feed, and the SHA-256 of what it gave. */
+struct feed_hash {
+	/** the source */
+	sh_yaml_read_fn read;
+	/** its argument */
+	void* rarg;
+	/** OpenSSL's digest, or NULL when ldns's (ctx) is used */
+	EVP_MD_CTX* md;
+	/** ldns's digest, when OpenSSL's could not be set up */
+	ldns_sha256_CTX ctx;
+};
+
+/**
+ * Start hashing what a source gives: with OpenSSL (the CPU's SHA
+ * extensions), or ldns when OpenSSL's digest cannot be set up (out of
+ * memory), as sh_sha256_hex does.
+ * @param h: set up; finish it with feed_hash_done.
+ * @param read: the source.
+ * @param rarg: its argument.
+ */
+static void
+feed_hash_init(struct feed_hash* h, sh_yaml_read_fn read, void* rarg)
+{
+	h->read = read;
+	h->rarg = rarg;
+	if((h->md = EVP_MD_CTX_new()) != NULL
+		&& EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
+		return;
+	EVP_MD_CTX_free(h->md);
+	h->md = NULL;
+	ldns_sha256_init(&h->ctx);
+}
+
+/**
+ * The source the reader reads from: the caller's source, with what it
+ * gives hashed.  @see sh_yaml_read_fn
+ * @param rarg: the struct feed_hash.
+ * @param buf: where to put the bytes.
+ * @param size: room in buf.
+ * @param got: set to the number of bytes read, 0 at the end.
+ * @param why: the reason of a failure.
+ * @param whylen: size of why.
+ * @return 1 on success, 0 on a failure.
+ */
+static int
+feed_hash_read(void* rarg, char* buf, size_t size, size_t* got, char* why,
+	size_t whylen)
+{
+	struct feed_hash* h = rarg;
+
+	*got = 0;
+	if(!h->read(h->rarg, buf, size, got, why, whylen))
+		return 0;
+	if(*got > size)
+		*got = size;
+	if(!h->md)
+		ldns_sha256_update(&h->ctx, (const uint8_t*)buf, *got);
+	else if(!EVP_DigestUpdate(h->md, buf, *got)) {
+		snprintf(why, whylen, "cannot compute the SHA-256 of the "
+			"file");
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * Finish the hash, as lower-case hex.
+ * @param h: the hash; released.
+ * @param hex: destination of 65 bytes.
+ * @return 1 on success, 0 if OpenSSL failed (hex is then empty).
+ */
+static int
+feed_hash_done(struct feed_hash* h, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
+	unsigned dlen = 0;
+	size_t i;
+	int ok = 1;
+
+	if(h->md) {
+		ok = EVP_DigestFinal_ex(h->md, d, &dlen) && dlen == sizeof(d);
+		EVP_MD_CTX_free(h->md);
+		h->md = NULL;
+	} else	ldns_sha256_final(d, &h->ctx);
+	for(i = 0; i < sizeof(d); i++) {
+		hex[2*i] = digits[d[i] >> 4];
+		hex[2*i + 1] = digits[d[i] & 0xf];
+	}
+	hex[ok ? 64 : 0] = 0;
 	return ok;
+}
+
+struct sh_feed*
+sh_feed_stream(const char* name, const struct sh_feed* prev,
+	sh_yaml_read_fn read, void* rarg, size_t chunk,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
+{
+	struct feed_hash h;
+	struct sh_fb fb;
+	char hex[65];
+	int ok;
+
+	name = name ? name : "-";
+	if(!sh_fb_init(&fb, name, lim, now, SH_FORMAT_NATIVE, diag, arg))
+		return NULL;
+	fb.prev = prev;
+	feed_hash_init(&h, read, rarg);
+	ok = sh_read_native_stream(&fb, feed_hash_read, &h, chunk);
+	if(!feed_hash_done(&h, hex)) {
+		sh_fb_report(&fb, SH_SEV_ERROR, 0, 0, "cannot compute the "
+			"SHA-256 of the file");
+		ok = 0;
+	}
+	return sh_fb_finish_digest(&fb, hex, ok);
+}
+
+/** A feed file being loaded. */
+struct feed_file {
+	/** the descriptor, -1 when closed */
+	int fd;
+	/** its size and identity from fstat when opened, and why opening
+	 * or reading failed */
+	struct sh_file file;
+	/** its first bytes, read to recognise the format (malloced, NUL
+	 * terminated); freed once handed to the reader */
+	char* head;
+	/** their number */
+	size_t head_len;
+	/** bytes of head handed to the reader */
+	size_t head_pos;
+	/** bytes read from the descriptor */
+	size_t total;
+};
+
+/**
+ * Report why a feed file could not be opened or read, as sh_file_read's
+ * failures were reported.
+ * @param ff: the file, ff->file.error set.
+ * @param path: its name.
+ * @param lim: the limits.
+ * @param diag: diagnostics callback, may be NULL.
+ * @param arg: its argument.
+ */
+static void
+feed_file_error(const struct feed_file* ff, const char* path,
+	const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+{
+	char why[256];
+
+	if(ff->file.error == SH_FILE_ETOOBIG)
+		sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "file is %lld "
+			"bytes, larger than the limit of %zu bytes "
+			"(max_file_bytes)", (long long)ff->file.st.st_size,
+			lim->max_file_bytes);
+	else	sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "%s",
+			sh_file_strerror(&ff->file, why, sizeof(why)));
+}
+
+/**
+ * Close a feed file.
+ * @param ff: the file; its descriptor is closed, its head freed.
+ */
+static void
+feed_file_close(struct feed_file* ff)
+{
+	if(ff->fd >= 0)
+		close(ff->fd);
+	ff->fd = -1;
+	free(ff->head);
+	ff->head = NULL;
+}
+
+/**
+ * Open a feed file with the checks of sh_file_read (a regular file
+ * under max_file_bytes) and read its first SH_DETECT_WINDOW bytes, or
+ * all of it and one more byte when it is shorter (as sh_file_read reads
+ * one byte more than the size, to notice a file that grew).
+ * @param ff: filled in; close it with feed_file_close after a success.
+ * @param path: the file.
+ * @param lim: the limits.
+ * @param diag: diagnostics callback, may be NULL.
+ * @param arg: its argument.
+ * @return 1 on success, 0 on failure (reported, ff closed).
+ */
+static int
+feed_file_open(struct feed_file* ff, const char* path,
+	const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+{
+	size_t want;
+
+	memset(ff, 0, sizeof(*ff));
+	if((ff->fd = sh_file_open(path, lim->max_file_bytes, &ff->file)) < 0)
+		goto error;
+	want = (size_t)ff->file.st.st_size + 1;
+	if(want > SH_DETECT_WINDOW)
+		want = SH_DETECT_WINDOW;
+	if(!(ff->head = malloc(want + 1))) {
+		ff->file.error = SH_FILE_ENOMEM;
+		goto error;
+	}
+	if(!sh_file_read_fd(ff->fd, ff->head, want, &ff->head_len)) {
+		ff->file.sys_errno = errno;
+		ff->file.error = SH_FILE_EREAD;
+		goto error;
+	}
+	ff->head[ff->head_len] = 0;
+	ff->total = ff->head_len;
+	return 1;
+error:
+	feed_file_error(ff, path, lim, diag, arg);
+	feed_file_close(ff);
+	return 0;
+}
+
+/**
+ * The source a native feed file is streamed from: its head, then the
+ * rest as it is read.  A file that ends before the size it had when
+ * opened, or goes past it, changed while it was read: that is a
+ * failure.  @see sh_yaml_read_fn
+ * @param rarg: the struct feed_file.
+ * @param buf: where to put the bytes.
+ * @param size: room in buf.
+ * @param got: set to the number of bytes read, 0 at the end.
+ * @param why: the reason of a failure.
+ * @param whylen: size of why.
+ * @return 1 on success, 0 on a failure.
+ */
+static int
+feed_file_read(void* rarg, char* buf, size_t size, size_t* got, char* why,
+	size_t whylen)
+{
+	struct feed_file* ff = rarg;
+	long long st_size = (long long)ff->file.st.st_size;
+	ssize_t r;
+
+	if(ff->head) {
+		*got = ff->head_len - ff->head_pos;
+		if(*got > size)
+			*got = size;
+		memcpy(buf, ff->head + ff->head_pos, *got);
+		if((ff->head_pos += *got) == ff->head_len) {
+			free(ff->head);
+			ff->head = NULL;
+		}
+	} else {
+		while((r = read(ff->fd, buf, size)) < 0 && errno == EINTR)
+			;
+		if(r < 0) {
+			snprintf(why, whylen, "read failed: %s",
+				strerror(errno));
+			return 0;
+		}
+		*got = (size_t)r;
+		ff->total += *got;
+	}
+	if((long long)ff->total > st_size) {
+		snprintf(why, whylen, "file grew while it was read (it had "
+			"%lld bytes when opened)", st_size);
+		return 0;
+	}
+	if(*got == 0 && (long long)ff->total < st_size) {
+		snprintf(why, whylen, "file was cut short while it was read "
+			"(%zu of the %lld bytes it had when opened)", ff->total,
+			st_size);
+		return 0;
+	}
+	return 1;
+}
+
+/**
+ * Load a feed file of a format other than native: read the rest of it
+ * after its head, as sh_file_read would have read it, and parse it
+ * from memory.
+ * @param ff: the file, its head read.
+ * @param path: its name.
+ * @param prev: the previous version, for sh_feed_parse_prev, or NULL.
+ * @param lim: the limits.
+ * @param now: the current time.
+ * @param diag: diagnostics callback, may be NULL.
+ * @param arg: its argument.
+ * @return as sh_feed_load.
+ */
+static struct sh_feed*
+feed_file_whole(struct feed_file* ff, const char* path,
+	const struct sh_feed* prev, const struct sh_limits* lim, time_t now,
+	sh_diag_fn diag, void* arg)
+{
+	size_t cap = (size_t)ff->file.st.st_size + 1, more = 0;
+	char* data;
+
+	if(ff->head_len == SH_DETECT_WINDOW && cap > SH_DETECT_WINDOW) {
+		if(!(data = realloc(ff->head, cap + 1))) {
+			ff->file.error = SH_FILE_ENOMEM;
+			goto error;
+		}
+		ff->head = data;
+		if(!sh_file_read_fd(ff->fd, ff->head + ff->head_len,
+			cap - ff->head_len, &more)) {
+			ff->file.sys_errno = errno;
+			ff->file.error = SH_FILE_EREAD;
+			goto error;
+		}
+		ff->head_len += more;
+		ff->head[ff->head_len] = 0;
+	}
+	/* a file that grew past the limit is refused by the parser */
+	return sh_feed_parse_prev(path, ff->head, ff->head_len, prev, lim,
+		now, diag, arg);
+error:
+	feed_file_error(ff, path, lim, diag, arg);
+	return NULL;
 }
 
 struct sh_feed*
@@ -578,28 +932,20 @@ sh_feed_load_next(const char* path, const struct sh_feed* prev,
 	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg)
 {
 	struct sh_limits dl;
+	struct feed_file ff;
 	struct sh_feed* f;
-	struct sh_file file;
 
 	if(!lim) {
 		sh_limits_default(&dl);
 		lim = &dl;
 	}
-	if(!sh_file_read(path, lim->max_file_bytes, &file)) {
-		char why[256];
-		if(file.error == SH_FILE_ETOOBIG)
-			sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "file "
-				"is %lld bytes, larger than the limit of %zu "
-				"bytes (max_file_bytes)",
-				(long long)file.st.st_size, lim->max_file_bytes);
-		else	sh_diag_emit(diag, arg, SH_SEV_ERROR, path, 0, 0, "%s",
-				sh_file_strerror(&file, why, sizeof(why)));
+	if(!feed_file_open(&ff, path, lim, diag, arg))
 		return NULL;
-	}
-	/* a file that grew past the limit is refused by the parser */
-	f = sh_feed_parse_prev(path, file.data, file.len, prev, lim, now,
-		diag, arg);
-	free(file.data);
+	if(sh_format_detect(path, ff.head, ff.head_len) == SH_FORMAT_NATIVE)
+		f = sh_feed_stream(path, prev, feed_file_read, &ff, 0, lim,
+			now, diag, arg);
+	else	f = feed_file_whole(&ff, path, prev, lim, now, diag, arg);
+	feed_file_close(&ff);
 	return f;
 }
 

@@ -6,7 +6,8 @@
 
 /**
  * \file
- * Whole-file reads under a limit, write-all, strict UTF-8, RFC 3339 times, the first-error diagnostic forwarder and
+ * Whole-file reads under a limit (and the open and read steps of them,
+ * for sh_feed_load, which streams native feeds), write-all, strict UTF-8, RFC 3339 times, the first-error diagnostic forwarder and
  * signal-free threads: written once here, declared in lib/util.h.
  */
 
@@ -21,16 +22,8 @@
 #include "internal.h"
 #include "util.h"
 
-/**
- * Read from a descriptor until EOF or cap bytes.
- * @param fd: the descriptor.
- * @param buf: destination of cap bytes.
- * @param cap: how many to read at most.
- * @param have: set to how many were read.
- * @return 1 on success, 0 on a read error (errno set).
- */
-static int
-file_read_fd(int fd, char* buf, size_t cap, size_t* have)
+int
+sh_file_read_fd(int fd, char* buf, size_t cap, size_t* have)
 {
 	ssize_t r;
 	*have = 0;
@@ -45,15 +38,14 @@ file_read_fd(int fd, char* buf, size_t cap, size_t* have)
 }
 
 int
-sh_file_read(const char* path, size_t max, struct sh_file* out)
+sh_file_open(const char* path, size_t max, struct sh_file* out)
 {
-	size_t cap;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	memset(out, 0, sizeof(*out));
 	if(fd < 0) {
 		out->sys_errno = errno;
 		out->error = SH_FILE_EOPEN;
-		return 0;
+		return -1;
 	}
 	if(fstat(fd, &out->st) != 0) {
 		out->sys_errno = errno;
@@ -68,6 +60,19 @@ sh_file_read(const char* path, size_t max, struct sh_file* out)
 		out->error = SH_FILE_ETOOBIG;
 		goto fail;
 	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int
+sh_file_read(const char* path, size_t max, struct sh_file* out)
+{
+	size_t cap;
+	int fd = sh_file_open(path, max, out);
+	if(fd < 0)
+		return 0;
 	/* one byte more than the limit, to notice a file that grew */
 	cap = (size_t)out->st.st_size < max ? (size_t)out->st.st_size + 1 :
 		max + 1;
@@ -75,7 +80,7 @@ sh_file_read(const char* path, size_t max, struct sh_file* out)
 		out->error = SH_FILE_ENOMEM;
 		goto fail;
 	}
-	if(!file_read_fd(fd, out->data, cap, &out->len)) {
+	if(!sh_file_read_fd(fd, out->data, cap, &out->len)) {
 		out->sys_errno = errno;
 		out->error = SH_FILE_EREAD;
 		goto fail;

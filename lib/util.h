@@ -78,6 +78,30 @@ struct sh_file {
 int sh_file_read(const char* path, size_t max, struct sh_file* out);
 
 /**
+ * Open a regular file for reading, refusing one over the size limit:
+ * the checks of sh_file_read, without the read.  Symbolic links are
+ * followed; the descriptor is close-on-exec and non-blocking (a FIFO
+ * put in place of a file cannot hang the open).
+ * @param path: the file.
+ * @param max: the size limit in bytes.
+ * @param out: cleared; out->st, out->error and out->sys_errno filled in
+ *	as sh_file_read does (out->data stays NULL).
+ * @return the descriptor (caller closes), or -1 on failure (out->error
+ *	says why).
+ */
+int sh_file_open(const char* path, size_t max, struct sh_file* out);
+
+/**
+ * Read from a descriptor until EOF or cap bytes; EINTR is retried.
+ * @param fd: the descriptor.
+ * @param buf: destination of cap bytes.
+ * @param cap: how many to read at most.
+ * @param have: set to how many were read (also on an error).
+ * @return 1 on success, 0 on a read error (errno set).
+ */
+int sh_file_read_fd(int fd, char* buf, size_t cap, size_t* have);
+
+/**
  * Describe a failure of sh_file_read, without the file name, for
  * instance "cannot open: No such file or directory" or "file is 30
  * bytes, larger than the limit of 20 bytes".

@@ -12,6 +12,20 @@
  * nesting depth.  A consumed event stays allocated until the next one is
  * read, so the text of a scalar handed to the caller stays valid until
  * the next call on the reader.
+ *
+ * The text is checked before libyaml sees it (UTF-8, control
+ * characters: yr_check_span).  A text in memory is checked whole when
+ * it is opened.  A streamed one (sh_yaml_open_reader) goes through a
+ * window: libyaml's read handler (yr_read_handler) hands over the
+ * checked bytes of the window, and when they run out yr_fill reads the
+ * next bytes from the source into it, counts them against
+ * max_file_bytes and checks them, carrying the position over.  A
+ * character cut by the end of what was read stays unchecked at the
+ * start of the window until the rest of it arrives, so the checked
+ * bytes always end at a character boundary; libyaml therefore decodes
+ * every character it is given before it asks for more, and the offset
+ * of a reader error it reports always falls in the current window,
+ * where yr_offset_mark finds its line and column.
  */
 #include "yamlread.h"
 #include "util.h"
@@ -27,6 +41,9 @@
 #define YR_NAME_MAX 80
 /** The YAML core tag prefix. */
 #define YR_TAG_PREFIX "tag:yaml.org,2002:"
+/** Smallest window of a streamed text: room for a cut character and
+ * more. */
+#define YR_CHUNK_MIN 16
 
 /**
  * Convert a libyaml mark (0-based) to ours (1-based).
@@ -126,71 +143,201 @@ yr_name(const char* name, char buf[YR_NAME_MAX])
 }
 
 /**
- * Find line and column of a byte offset in the input, counting columns
- * in characters as libyaml does.
- * @param y: the reader.
- * @param off: byte offset.
- * @return the position.
+ * Advance a position over bytes of text, counting columns in characters
+ * as libyaml does.
+ * @param p: the text.
+ * @param n: its length.
+ * @param m: the position of p[0]; set to that of p[n].
  */
-static struct sh_yaml_mark
-yr_offset_mark(const struct sh_yaml* y, size_t off)
+static void
+yr_walk(const char* p, size_t n, struct sh_yaml_mark* m)
 {
-	struct sh_yaml_mark m;
 	size_t i;
 
-	m.line = 1;
-	m.column = 1;
-	for(i = 0; i < off && i < y->len; i++) {
-		unsigned char c = (unsigned char)y->data[i];
+	for(i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
 		if(c == '\n') {
-			m.line++;
-			m.column = 1;
+			m->line++;
+			m->column = 1;
 		} else if((c & 0xc0) != 0x80)
-			m.column++;
+			m->column++;
 	}
-	return m;
 }
 
 /**
- * Check that the whole input is UTF-8 text without control characters
- * other than tab, line feed and carriage return.
- * @param y: the reader; a fatal error is reported on failure.
- * @return 1 if fine.
+ * Find line and column of a byte offset in the input.  Of a streamed
+ * text only the window is at hand; libyaml's reader errors fall in it.
+ * @param y: the reader.
+ * @param off: byte offset.
+ * @param m: set to the position.
+ * @return 1 if found, 0 if the offset is not at hand (streamed).
  */
 static int
-yr_check_text(struct sh_yaml* y)
+yr_offset_mark(const struct sh_yaml* y, size_t off,
+	struct sh_yaml_mark* m)
 {
-	const unsigned char* p = (const unsigned char*)y->data;
-	struct sh_yaml_mark m;
+	if(!y->read) {
+		m->line = 1;
+		m->column = 1;
+		yr_walk(y->data, off < y->len ? off : y->len, m);
+		return 1;
+	}
+	if(off < y->win_off || off - y->win_off > y->win_len)
+		return 0;
+	*m = y->win_mark;
+	yr_walk(y->win, off - y->win_off, m);
+	return 1;
+}
+
+/**
+ * Check that text is UTF-8 without control characters other than tab,
+ * line feed and carriage return.
+ * @param y: the reader; a fatal error is reported on failure.
+ * @param p: the text.
+ * @param len: its length.
+ * @param m: the position of p[0]; advanced to that of p[*done].
+ * @param last: 1 if the text ends at p + len; 0 if more may follow:
+ *	then a character cut by the end is left for the next call.
+ * @param done: set to the number of bytes checked, len or less.
+ * @return 1 if fine, 0 on an error.
+ */
+static int
+yr_check_span(struct sh_yaml* y, const unsigned char* p, size_t len,
+	struct sh_yaml_mark* m, int last, size_t* done)
+{
 	size_t i = 0, n;
 	char msg[200];
 
-	m.line = 1;
-	m.column = 1;
-	while(i < y->len) {
+	*done = 0;
+	while(i < len) {
 		unsigned char c = p[i];
 		if((c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			|| c == 0x7f) {
 			snprintf(msg, sizeof(msg), "control character 0x%02x "
 				"is not allowed in a YAML file (write it as an "
 				"escape in a double-quoted string)", c);
-			yr_fatal(y, &m, msg);
+			yr_fatal(y, m, msg);
 			return 0;
 		}
-		if((n = sh_utf8_len(p + i, y->len - i)) == 0) {
+		if((n = c < 0x80 ? 1 : sh_utf8_len(p + i, len - i)) == 0) {
+			/* cut by the end: judged once the rest is there */
+			if(!last && len - i < 4)
+				break;
 			snprintf(msg, sizeof(msg), "the file is not valid "
 				"UTF-8: bad byte 0x%02x (YAML files must be "
 				"UTF-8 encoded)", c);
-			yr_fatal(y, &m, msg);
+			yr_fatal(y, m, msg);
 			return 0;
 		}
 		if(c == '\n') {
-			m.line++;
-			m.column = 0;
+			m->line++;
+			m->column = 0;
 		}
-		m.column++;
+		m->column++;
 		i += n;
 	}
+	*done = i;
+	return 1;
+}
+
+/**
+ * Check that the whole input in memory is UTF-8 text without control
+ * characters other than tab, line feed and carriage return.
+ * @param y: the reader; a fatal error is reported on failure.
+ * @return 1 if fine.
+ */
+static int
+yr_check_text(struct sh_yaml* y)
+{
+	struct sh_yaml_mark m;
+	size_t done;
+
+	m.line = 1;
+	m.column = 1;
+	return yr_check_span(y, (const unsigned char*)y->data, y->len, &m, 1,
+		&done);
+}
+
+/**
+ * Read more of a streamed text into the window, once libyaml has taken
+ * every checked byte: the unchecked rest (a cut character) moves to the
+ * start, then the source is read until one more character is checked,
+ * the text ends or something fails.  At most max_file_bytes + 1 bytes
+ * are ever read.
+ * @param y: the reader, streamed, with win_pos == win_ok.
+ * @return 1 on success (no new byte at the end of the text), 0 on an
+ *	error (reported, fatal).
+ */
+static int
+yr_fill(struct sh_yaml* y)
+{
+	size_t room, got, done;
+	char why[256];
+
+	memmove(y->win, y->win + y->win_ok, y->win_len - y->win_ok);
+	y->win_off += y->win_ok;
+	y->win_len -= y->win_ok;
+	y->win_mark = y->ok_mark;
+	y->win_ok = y->win_pos = 0;
+	while(y->win_ok == 0 && !y->eof) {
+		room = y->win_cap - y->win_len;
+		if(y->lim.max_file_bytes - y->len < room)
+			room = y->lim.max_file_bytes - y->len + 1;
+		why[0] = 0;
+		got = 0;
+		if(!y->read(y->rarg, y->win + y->win_len, room, &got, why,
+			sizeof(why))) {
+			yr_fatal(y, NULL, why[0] ? why : "read failed");
+			return 0;
+		}
+		if(got > room)
+			got = room;
+		y->eof = got == 0;
+		y->len += got;
+		y->win_len += got;
+		if(y->len > y->lim.max_file_bytes) {
+			sh_yaml_report(y, SH_SEV_ERROR, NULL, "file is larger "
+				"than the limit of %zu bytes (max_file_bytes)",
+				y->lim.max_file_bytes);
+			y->fatal = 1;
+			return 0;
+		}
+		if(!yr_check_span(y, (const unsigned char*)y->win + y->win_ok,
+			y->win_len - y->win_ok, &y->ok_mark, y->eof, &done))
+			return 0;
+		y->win_ok += done;
+	}
+	return 1;
+}
+
+/**
+ * libyaml's read handler of a streamed text: hand over checked bytes of
+ * the window, filling it again when they run out.
+ * @param data: the reader.
+ * @param buffer: libyaml's raw buffer.
+ * @param size: room in it.
+ * @param size_read: set to the number of bytes given, 0 at the end of
+ *	the text.
+ * @return 1 on success, 0 on an error (reported, fatal).
+ */
+static int
+yr_read_handler(void* data, unsigned char* buffer, size_t size,
+	size_t* size_read)
+{
+	struct sh_yaml* y = data;
+	size_t n;
+
+	*size_read = 0;
+	if(y->fatal)
+		return 0;
+	if(y->win_pos == y->win_ok && !yr_fill(y))
+		return 0;
+	n = y->win_ok - y->win_pos;
+	if(n > size)
+		n = size;
+	memcpy(buffer, y->win + y->win_pos, n);
+	y->win_pos += n;
+	*size_read = n;
 	return 1;
 }
 
@@ -205,15 +352,18 @@ yr_parser_error(struct sh_yaml* y)
 	struct sh_yaml_mark m, c;
 	char msg[512];
 
+	/* the read handler already reported why it stopped */
+	if(y->fatal)
+		return;
 	if(p->error == YAML_MEMORY_ERROR) {
 		yr_fatal(y, NULL, "out of memory");
 		return;
 	}
 	if(p->error == YAML_READER_ERROR) {
-		m = yr_offset_mark(y, p->problem_offset);
 		snprintf(msg, sizeof(msg), "invalid input: %s",
 			p->problem ? p->problem : "unknown reader error");
-		yr_fatal(y, &m, msg);
+		yr_fatal(y, yr_offset_mark(y, p->problem_offset, &m) ? &m :
+			NULL, msg);
 		return;
 	}
 	m = yr_mark(&p->problem_mark);
@@ -512,35 +662,52 @@ sh_limits_default(struct sh_limits* lim)
 	lim->max_scalar_bytes = 4096;
 }
 
-int
-sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
-	size_t len, const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+/**
+ * Set up the fields every reader has.
+ * @param y: the reader, cleared and filled in.
+ * @param file: file name for diagnostics.
+ * @param lim: limits, or NULL for the defaults.
+ * @param diag: diagnostics callback, may be NULL.
+ * @param arg: its argument.
+ */
+static void
+yr_setup(struct sh_yaml* y, const char* file, const struct sh_limits* lim,
+	sh_diag_fn diag, void* arg)
 {
 	memset(y, 0, sizeof(*y));
 	y->file = file ? file : "-";
-	y->data = data;
-	y->len = len;
 	y->diag = diag;
 	y->arg = arg;
 	if(lim)
 		y->lim = *lim;
 	else	sh_limits_default(&y->lim);
-	if(len > y->lim.max_file_bytes) {
-		sh_yaml_report(y, SH_SEV_ERROR, NULL, "file is %zu bytes, "
-			"larger than the limit of %zu bytes (max_file_bytes)",
-			len, y->lim.max_file_bytes);
-		y->fatal = 1;
-		return 0;
-	}
-	if(!yr_check_text(y))
-		return 0;
+}
+
+/**
+ * Set up libyaml's parser.
+ * @param y: the reader.
+ * @return 1 on success, 0 when out of memory (reported, fatal).
+ */
+static int
+yr_parser_init(struct sh_yaml* y)
+{
 	if(!yaml_parser_initialize(&y->parser)) {
 		yr_fatal(y, NULL, "out of memory");
 		return 0;
 	}
 	y->inited = 1;
-	yaml_parser_set_input_string(&y->parser, (const unsigned char*)data,
-		len);
+	return 1;
+}
+
+/**
+ * Enter the one document of the text: read past the stream start and
+ * the document start.
+ * @param y: the reader, with libyaml's input set.
+ * @return 1 if a document was entered, 0 on error (reported).
+ */
+static int
+yr_enter(struct sh_yaml* y)
+{
 	yaml_parser_set_encoding(&y->parser, YAML_UTF8_ENCODING);
 	if(!yr_load(y))
 		return 0;
@@ -553,6 +720,49 @@ sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
 	}
 	yr_consume(y);
 	return 1;
+}
+
+int
+sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
+	size_t len, const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+{
+	yr_setup(y, file, lim, diag, arg);
+	y->data = data;
+	y->len = len;
+	if(len > y->lim.max_file_bytes) {
+		sh_yaml_report(y, SH_SEV_ERROR, NULL, "file is %zu bytes, "
+			"larger than the limit of %zu bytes (max_file_bytes)",
+			len, y->lim.max_file_bytes);
+		y->fatal = 1;
+		return 0;
+	}
+	if(!yr_check_text(y) || !yr_parser_init(y))
+		return 0;
+	yaml_parser_set_input_string(&y->parser, (const unsigned char*)data,
+		len);
+	return yr_enter(y);
+}
+
+int
+sh_yaml_open_reader(struct sh_yaml* y, const char* file,
+	sh_yaml_read_fn read, void* rarg, size_t chunk,
+	const struct sh_limits* lim, sh_diag_fn diag, void* arg)
+{
+	yr_setup(y, file, lim, diag, arg);
+	y->read = read;
+	y->rarg = rarg;
+	y->win_cap = chunk == 0 ? SH_YAML_CHUNK : chunk < YR_CHUNK_MIN ?
+		YR_CHUNK_MIN : chunk;
+	y->win_mark.line = y->win_mark.column = 1;
+	y->ok_mark = y->win_mark;
+	if(!(y->win = malloc(y->win_cap))) {
+		yr_fatal(y, NULL, "out of memory");
+		return 0;
+	}
+	if(!yr_parser_init(y))
+		return 0;
+	yaml_parser_set_input(&y->parser, yr_read_handler, y);
+	return yr_enter(y);
 }
 
 /**
@@ -590,6 +800,12 @@ sh_yaml_finish(struct sh_yaml* y)
 		m = yr_mark(&y->ev.start_mark);
 		yr_fatal(y, &m, "a file may hold only one YAML document");
 	}
+	/* libyaml ends the stream only at the end of the text */
+	if(r == 0 && y->read && !y->eof) {
+		yr_fatal(y, NULL, "internal error: the text was not read to "
+			"its end");
+		return 0;
+	}
 	return r == 0;
 }
 
@@ -602,6 +818,8 @@ sh_yaml_close(struct sh_yaml* y)
 	if(y->inited)
 		yaml_parser_delete(&y->parser);
 	y->inited = 0;
+	free(y->win);
+	y->win = NULL;
 }
 
 size_t

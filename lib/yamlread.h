@@ -24,6 +24,17 @@
  * tags other than the YAML core ones, invalid UTF-8, control
  * characters, duplicate mapping keys, unknown keys, and more than one
  * document.  Lines and columns in diagnostics are 1-based.
+ *
+ * The text comes from memory (sh_yaml_open) or from a source that is
+ * read as libyaml asks for more (sh_yaml_open_reader): then only a
+ * window of SH_YAML_CHUNK bytes and libyaml's own buffers are held,
+ * never the whole text.  Every window is checked before libyaml sees
+ * it, with the same messages and positions as a text in memory; a
+ * character or a line end cut by the end of a window is checked with
+ * the next one.  The one difference: a text in memory is checked whole
+ * before it is parsed, a streamed one as it arrives, so a bad byte
+ * after the first window is reported after the errors of what comes
+ * before it (the file is refused either way).
  */
 
 #ifndef SH_YAMLREAD_H
@@ -32,6 +43,9 @@
 #include "internal.h"
 #include <yaml.h>
 
+/** Bytes a streaming reader asks its source for at a time, unless told
+ * otherwise. */
+#define SH_YAML_CHUNK 65536
 /** Size of the buffer sh_yaml_quote writes to. */
 #define SH_YAML_QUOTE_MAX 64
 /** Most keys a mapping description can list. */
@@ -96,6 +110,23 @@ struct sh_yaml_map {
 	struct sh_yaml_mark at[SH_YAML_MAX_KEYS];
 };
 
+/**
+ * A source of YAML text for sh_yaml_open_reader.  It is called until it
+ * gives 0 bytes (the end of the text) or fails; short reads are fine.
+ * @param rarg: the source's argument.
+ * @param buf: where to put the bytes.
+ * @param size: room in buf, at least 1.
+ * @param got: set to the number of bytes put in buf, 0 at the end of the
+ *	text.
+ * @param why: on failure, the reason is written here, NUL terminated:
+ *	"read failed: Input/output error".
+ * @param whylen: size of why.
+ * @return 1 on success (also at the end of the text), 0 on a failure;
+ *	the reader reports why as a fatal error of the file.
+ */
+typedef int (*sh_yaml_read_fn)(void* rarg, char* buf, size_t size,
+	size_t* got, char* why, size_t whylen);
+
 /** The reader.  Fields are private to yamlread.c. */
 struct sh_yaml {
 	/** libyaml parser */
@@ -118,10 +149,33 @@ struct sh_yaml {
 	size_t errors;
 	/** file name for diagnostics */
 	const char* file;
-	/** the input, for positions of reader errors */
+	/** the input, for positions of reader errors; NULL when streamed */
 	const char* data;
-	/** length of the input */
+	/** length of the input; when streamed, the bytes read so far */
 	size_t len;
+	/** streamed: the source, NULL for a text in memory */
+	sh_yaml_read_fn read;
+	/** streamed: its argument */
+	void* rarg;
+	/** streamed: the window of text read (malloced, win_cap bytes) */
+	char* win;
+	/** streamed: size of the window */
+	size_t win_cap;
+	/** streamed: bytes in the window */
+	size_t win_len;
+	/** streamed: bytes of the window checked (UTF-8, no control
+	 * characters); they end at a character boundary */
+	size_t win_ok;
+	/** streamed: bytes of the window handed to libyaml */
+	size_t win_pos;
+	/** streamed: offset of win[0] in the text */
+	size_t win_off;
+	/** streamed: position of win[0] */
+	struct sh_yaml_mark win_mark;
+	/** streamed: position of win[win_ok] */
+	struct sh_yaml_mark ok_mark;
+	/** streamed: 1 once the source gave the end of the text */
+	int eof;
 	/** limits */
 	struct sh_limits lim;
 	/** diagnostics callback, may be NULL */
@@ -147,14 +201,40 @@ int sh_yaml_open(struct sh_yaml* y, const char* file, const char* data,
 	size_t len, const struct sh_limits* lim, sh_diag_fn diag, void* arg);
 
 /**
- * Leave the document and check that no second one follows.
+ * Start reading a YAML text from a source, as sh_yaml_open does with a
+ * text in memory: the same checks and messages, made on each window of
+ * text as it is read.  The size limit (max_file_bytes) is enforced as
+ * the bytes arrive; a failure of the source is a fatal error.  libyaml
+ * keeps a pointer to y: it must not move until sh_yaml_close.
+ * @param y: the reader to set up; close it with sh_yaml_close even when
+ *	this fails.
+ * @param file: file name for diagnostics (not copied).
+ * @param read: the source of the text.
+ * @param rarg: its argument; must stay valid until sh_yaml_close.
+ * @param chunk: bytes asked of the source at a time, the size of the
+ *	window held (malloced by the reader); 0 for SH_YAML_CHUNK.  Tests
+ *	and fuzzing pass small ones, so that window ends fall everywhere;
+ *	below 16 is taken as 16.
+ * @param lim: limits, or NULL for sh_limits_default.
+ * @param diag: diagnostics callback, may be NULL.
+ * @param arg: its argument.
+ * @return 1 if a document was entered, 0 on error (reported).
+ */
+int sh_yaml_open_reader(struct sh_yaml* y, const char* file,
+	sh_yaml_read_fn read, void* rarg, size_t chunk,
+	const struct sh_limits* lim, sh_diag_fn diag, void* arg);
+
+/**
+ * Leave the document and check that no second one follows.  A streamed
+ * text has then been read to its end.
  * @param y: the reader, with the root node consumed.
  * @return 1 on success, 0 on error (reported).
  */
 int sh_yaml_finish(struct sh_yaml* y);
 
 /**
- * Free the reader's resources.  The struct itself is the caller's.
+ * Free the reader's resources (the window of a streamed text too).  The
+ * struct itself is the caller's.
  * @param y: the reader.
  */
 void sh_yaml_close(struct sh_yaml* y);

@@ -855,6 +855,17 @@ sh_sha256_hex(const char* data, size_t len, char hex[65])
 struct sh_feed*
 sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 {
+	char hex[65];
+
+	if(!fb->feed)
+		return NULL;
+	sh_sha256_hex(data, len, hex);
+	return sh_fb_finish_digest(fb, hex, ok);
+}
+
+struct sh_feed*
+sh_fb_finish_digest(struct sh_fb* fb, const char sha256[65], int ok)
+{
 	struct sh_feed* f = fb->feed;
 
 	if(!f)
@@ -864,7 +875,7 @@ sh_fb_finish(struct sh_fb* fb, const char* data, size_t len, int ok)
 	sh_seg_finish(fb);
 	if(!fb->fatal)
 		(void)fb_check_dups(fb);
-	sh_sha256_hex(data, len, f->sha256);
+	memcpy(f->sha256, sha256, sizeof(f->sha256));
 	free(fb->slot);
 	fb->slot = NULL;
 	fb->feed = NULL;

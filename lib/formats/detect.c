@@ -20,14 +20,13 @@
  *  - otherwise the extension: .rpz and .zone are RPZ, .txt, .hosts and
  *    .list plain lists, .json STIX, .yaml and .yml native; a file with
  *    none of these that holds only name-like lines is a plain list.
- * Only the first SH_DETECT_WINDOW bytes are looked at.
+ * Only the first SH_DETECT_WINDOW bytes are looked at (formats.h), so
+ * sh_feed_load recognises a file from that much of it before it decides
+ * to stream it (a native feed) or to read it whole.
  */
 #include "formats/formats.h"
 #include <stdlib.h>
 #include <string.h>
-
-/** Bytes of a file looked at to recognise its format. */
-#define SH_DETECT_WINDOW 65536
 
 /** The readers, indexed by enum sh_format. */
 static const sh_format_reader readers[SH_FORMAT_COUNT] = {

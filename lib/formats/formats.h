@@ -29,6 +29,11 @@
 #define SH_FORMATS_H
 
 #include "internal.h"
+#include "yamlread.h"
+
+/** Bytes at the start of a file that sh_format_detect looks at: the
+ * format of a file is known from its first SH_DETECT_WINDOW bytes. */
+#define SH_DETECT_WINDOW 65536
 
 /** The formats a feed file can be in. */
 enum sh_format {
@@ -121,6 +126,47 @@ typedef int (*sh_format_reader)(struct sh_fb* fb, const char* data,
 
 /** The native YAML reader (lib/feed.c).  @see sh_format_reader */
 int sh_read_native(struct sh_fb* fb, const char* data, size_t len);
+
+/**
+ * The native YAML reader on a streamed text (lib/feed.c): as
+ * sh_read_native, but the text is read from a source as it is parsed
+ * (sh_yaml_open_reader), never held whole.
+ * @param fb: the builder, with an empty feed.
+ * @param read: the source of the text.
+ * @param rarg: its argument.
+ * @param chunk: bytes read at a time, 0 for SH_YAML_CHUNK.
+ * @return as sh_format_reader.
+ */
+int sh_read_native_stream(struct sh_fb* fb, sh_yaml_read_fn read,
+	void* rarg, size_t chunk);
+
+/**
+ * Load a native feed from a streamed text (lib/feed.c): sh_feed_parse
+ * of a native file, but the text is read from a source as it is parsed
+ * and hashed as it is read, so only a window of it is ever held.
+ * sh_feed_load streams native files through it; the tests and fuzz_feed
+ * call it with sources of their own.  The feed, its diagnostics and its
+ * sha256 are those sh_feed_parse gives for the same bytes, except that a
+ * bad byte (invalid UTF-8, a control character) after the first window
+ * is reported after the errors before it (see yamlread.h).
+ * @param name: file name for diagnostics and feed->path, or NULL ("-").
+ * @param prev: the previous version of the file, whose record segments
+ *	the new one shares where they are the same (the caller keeps its
+ *	reference), or NULL.
+ * @param read: the source of the text.
+ * @param rarg: its argument.
+ * @param chunk: bytes read at a time, 0 for SH_YAML_CHUNK.
+ * @param lim: limits, or NULL for the defaults; max_file_bytes is
+ *	enforced as the bytes arrive.
+ * @param now: the current time, for expiry.
+ * @param diag: diagnostics, may be NULL.
+ * @param arg: their argument.
+ * @return a new feed with one reference (caller unrefs), or NULL on an
+ *	error (reported); a failure of the source is such an error.
+ */
+struct sh_feed* sh_feed_stream(const char* name, const struct sh_feed* prev,
+	sh_yaml_read_fn read, void* rarg, size_t chunk,
+	const struct sh_limits* lim, time_t now, sh_diag_fn diag, void* arg);
 /** The Sigma reader (sigma.c).  @see sh_format_reader */
 int sh_read_sigma(struct sh_fb* fb, const char* data, size_t len);
 /** The STIX 2.1 reader (stix.c).  @see sh_format_reader */
@@ -156,9 +202,12 @@ struct sh_feed* sh_feed_parse_prev(const char* name, const char* data,
 	time_t now, sh_diag_fn diag, void* arg);
 
 /**
- * Recognise a file's format (sh_feed_format_detect as an enum).
+ * Recognise a file's format (sh_feed_format_detect as an enum).  Only
+ * the first SH_DETECT_WINDOW bytes are looked at, so the first
+ * SH_DETECT_WINDOW bytes of a file (or all of a shorter one) give the
+ * same answer as the whole file.
  * @param name: file name, for its extension, or NULL.
- * @param data: contents.
+ * @param data: contents, or their first SH_DETECT_WINDOW bytes.
  * @param len: their length.
  * @return the format.
  */
@@ -229,7 +278,8 @@ int sh_fb_init(struct sh_fb* fb, const char* file,
 
 /**
  * Finish the feed: move the names behind the indicators, look for
- * duplicates, hash the file.
+ * duplicates, hash the file (sh_fb_finish_digest with the SHA-256 of
+ * data).
  * @param fb: the builder; released.
  * @param data: the file contents, for the SHA-256.
  * @param len: their length.
@@ -239,6 +289,19 @@ int sh_fb_init(struct sh_fb* fb, const char* file,
  */
 struct sh_feed* sh_fb_finish(struct sh_fb* fb, const char* data,
 	size_t len, int ok);
+
+/**
+ * Finish the feed as sh_fb_finish does, with the file's SHA-256 already
+ * computed: for a file that was streamed and hashed as it was read, and
+ * so is not in memory.
+ * @param fb: the builder; released.
+ * @param sha256: the SHA-256 of the file as 64 lower-case hex digits
+ *	and a NUL (as sh_sha256_hex writes it); copied to feed->sha256.
+ * @param ok: 0 if the reader found an error (the feed is freed).
+ * @return as sh_fb_finish.
+ */
+struct sh_feed* sh_fb_finish_digest(struct sh_fb* fb, const char sha256[65],
+	int ok);
 
 /**
  * Report a diagnostic about the file; errors are counted and refuse it.

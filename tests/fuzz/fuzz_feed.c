@@ -19,11 +19,20 @@
  *  - a set built from it (alone, and together with itself, which must
  *    be left out as a duplicate id) matches every indicator's name at
  *    that name, a name below a subtree indicator at or below it, and a
- *    few names taken from the input without trouble.
+ *    few names taken from the input without trouble;
+ *  - a native input streamed through the reader (sh_feed_stream, as
+ *    sh_feed_load reads native files) with a window of 16 to 32 bytes
+ *    and reads of 1 to 13 bytes, both sizes taken from the input, so
+ *    that window ends fall anywhere (inside UTF-8 sequences, between CR
+ *    and LF): loaded exactly when the parse from memory loads, as the
+ *    same feed (feedsame.h) with the same SHA-256 and diagnostics
+ *    counts; with a source that fails part way, always refused.
  * Everything is freed; LeakSanitizer reports leaks as failures.
  */
 #include "sinkhole.h"
+#include "formats/formats.h"
 #include "../unit/ind_at.h"
+#include "../unit/feedsame.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +372,170 @@ parse(const uint8_t* data, size_t size, const struct sh_limits* lim,
 	return f;
 }
 
+/** The input as a streamed source, read in pieces. */
+struct stream_src {
+	/** the input */
+	const uint8_t* data;
+	/** its length */
+	size_t size;
+	/** bytes given */
+	size_t pos;
+	/** fail once this many bytes were given */
+	size_t fail_at;
+};
+
+/**
+ * The source: pieces of 1 to 13 bytes, sized by the input itself.
+ * @param rarg: the struct stream_src.
+ * @param buf: destination.
+ * @param room: its size.
+ * @param got: set to the bytes given.
+ * @param why: the reason of a failure.
+ * @param whylen: its size.
+ * @return 1, or 0 once fail_at bytes were given.
+ */
+static int
+stream_read(void* rarg, char* buf, size_t room, size_t* got, char* why,
+	size_t whylen)
+{
+	struct stream_src* s = rarg;
+	size_t n = s->size - s->pos;
+
+	if(s->pos >= s->fail_at) {
+		snprintf(why, whylen, "read failed: fuzz");
+		return 0;
+	}
+	if(n > 0 && n > (size_t)1 + s->data[s->pos] % 13)
+		n = (size_t)1 + s->data[s->pos] % 13;
+	if(n > room)
+		n = room;
+	memcpy(buf, s->data + s->pos, n);
+	s->pos += n;
+	*got = n;
+	return 1;
+}
+
+/**
+ * Whether two loads of one file gave the same feed: the metadata, and
+ * the same entries in the same order (fs_feed of feedsame.h expects a
+ * converted feed's order, block entries first).
+ * @param a: one.
+ * @param b: the other.
+ * @return 1 if the same.
+ */
+static int
+same_load(const struct sh_feed* a, const struct sh_feed* b)
+{
+	struct sh_feed_iter ia, ib;
+	struct sh_indicator xa, xb;
+	const char* why = NULL;
+	size_t i;
+
+	(void)fs_feed;
+	if(!fs_str(a->id, b->id) || !fs_str(a->description, b->description)
+		|| !fs_str(a->version, b->version)
+		|| !fs_strv(a->references, b->references)
+		|| a->default_action != b->default_action
+		|| a->default_confidence != b->default_confidence
+		|| a->num_ind != b->num_ind || a->num_expired != b->num_expired
+		|| strcmp(a->sha256, b->sha256) != 0)
+		return 0;
+	sh_feed_iter_init(&ia, a);
+	sh_feed_iter_init(&ib, b);
+	for(i = 0; i < a->num_ind; i++) {
+		if(!sh_feed_iter_next(&ia, &xa) || !sh_feed_iter_next(&ib, &xb)
+			|| !fs_ind(&xa, &xb, &why) || xa.line != xb.line
+			|| xa.column != xb.column)
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * Load an input again with its first load as the previous version: the
+ * second load reads the same, and shares every shareable segment of
+ * the first (and nothing else).
+ * @param data: the input.
+ * @param size: its length.
+ * @param f: what sh_feed_parse gave for it (loaded).
+ */
+static void
+check_share(const uint8_t* data, size_t size, const struct sh_feed* f)
+{
+	struct diag_count dg;
+	struct sh_feed* g;
+	size_t i, want = 0;
+
+	memset(&dg, 0, sizeof(dg));
+	dg.file = FUZZ_FILE;
+	g = sh_feed_parse_prev(FUZZ_FILE, (const char*)data, size, f, NULL,
+		FUZZ_NOW, on_diag, &dg);
+	if(!g)
+		fail("a feed that loaded is refused when loaded again");
+	if(!same_load(f, g) || g->num_segs != f->num_segs)
+		fail("a feed loaded again with sharing reads differently");
+	for(i = 0; i < f->num_segs; i++) {
+		want += f->segs[i]->shareable ? 1 : 0;
+		if((g->segs[i] == f->segs[i]) != (f->segs[i]->shareable != 0))
+			fail("a segment is shared that may not be, or not "
+				"shared that may");
+	}
+	if(g->num_shared != want)
+		fail("the count of shared segments is wrong");
+	sh_feed_unref(g);
+}
+
+/**
+ * Stream a native input through the reader and compare with its parse
+ * from memory.
+ * @param data: the input.
+ * @param size: its length.
+ * @param lim: limits, or NULL.
+ * @param f: what sh_feed_parse gave for it.
+ * @param dc: the diagnostics of that parse.
+ */
+static void
+check_stream(const uint8_t* data, size_t size, const struct sh_limits* lim,
+	const struct sh_feed* f, const struct diag_count* dc)
+{
+	struct stream_src src;
+	struct diag_count ds;
+	struct sh_feed* s;
+	size_t chunk = 16 + size % 17;
+
+	if(sh_format_detect(FUZZ_FILE, (const char*)data, size) !=
+		SH_FORMAT_NATIVE)
+		return;
+	memset(&src, 0, sizeof(src));
+	src.data = data;
+	src.size = size;
+	src.fail_at = (size_t)-1;
+	memset(&ds, 0, sizeof(ds));
+	ds.file = FUZZ_FILE;
+	s = sh_feed_stream(FUZZ_FILE, NULL, stream_read, &src, chunk, lim,
+		FUZZ_NOW, on_diag, &ds);
+	if((s != NULL) != (f != NULL))
+		fail(s ? "the streamed load accepts what the parse refuses" :
+			"the streamed load refuses what the parse accepts");
+	if((s != NULL) != (ds.errors == 0))
+		fail("a streamed feed loaded with an error or refused without");
+	if(s && (!same_load(f, s) || ds.warnings != dc->warnings
+		|| ds.notes != dc->notes))
+		fail("the streamed load differs from the parse");
+	if(s && src.pos != size)
+		fail("a streamed feed loaded before the end of the input");
+	sh_feed_unref(s);
+	/* a source that fails part way: refused, with an error */
+	src.pos = 0;
+	src.fail_at = size > 0 ? data[size - 1] % (size + 1) : 0;
+	memset(&ds, 0, sizeof(ds));
+	ds.file = FUZZ_FILE;
+	s = sh_feed_stream(FUZZ_FILE, NULL, stream_read, &src, chunk, lim,
+		FUZZ_NOW, on_diag, &ds);
+	if(s || ds.errors == 0)
+		fail("a failing source did not refuse the feed");
+}
+
 /**
  * libFuzzer entry point.
  * @param data: the input.
@@ -380,8 +553,10 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 	struct sh_feed* t;
 
 	f = parse(data, size, NULL, &dc);
+	check_stream(data, size, NULL, f, &dc);
 	if(f) {
 		check_set(f, data, size);
+		check_share(data, size, f);
 		if(sh_feed_ref(f) != f || f->refs != 2)
 			fail("sh_feed_ref");
 		sh_feed_unref(f);
@@ -394,6 +569,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 		tight.max_indicators = data[2] % 8;
 		tight.max_scalar_bytes = (size_t)data[3] % 64;
 		t = parse(data, size, &tight, &dt);
+		check_stream(data, size, &tight, t, &dt);
 		if(t && (!f || t->num_ind != f->num_ind ||
 			t->num_expired != f->num_expired ||
 			strcmp(t->sha256, f->sha256) != 0 ||
