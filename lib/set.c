@@ -7,7 +7,9 @@
 /**
  * \file
  * The compiled domain set.  All indicators of all feeds are put in one
- * open-addressing hash table with linear probing, at most 70% full.  A
+ * open-addressing hash table with linear probing, 70% full (the table's
+ * size is not a power of two: the home slot is the hash's low half
+ * scaled to it, so no size class leaves it half empty).  A
  * slot is 8 bytes: a 32-bit fingerprint (high half of the name hash,
  * lowest bit replaced by the exact flag) and a 32-bit reference to the
  * indicator's record in its feed (struct sh_rec: flags, action and the
@@ -16,7 +18,7 @@
  * SH_SEG_SHIFT), end to end, from 1; 0 is an empty slot.
  * The set holds a reference to every feed it uses, so the records stay
  * valid and are never copied.  There is no other per-entry storage: 8
- * bytes / load factor, so 11 to 23 bytes per indicator.
+ * bytes / 0.7 load factor, about 11.4 bytes per indicator.
  *
  * In front of the table sits a blocked Bloom filter (lib/bloom.h) of
  * 10 bits per entry, small enough to stay in the CPU's cache where the
@@ -93,10 +95,11 @@ struct sh_set {
 	/** reference of the first record of each feed (the first feed's
 	 * is 1); base[num_feeds] is one past the last */
 	size_t* base;
-	/** hash table of (mask + 1) slots, a power of two */
+	/** hash table of nslots slots */
 	struct set_slot* slots;
-	/** number of slots minus one */
-	size_t mask;
+	/** number of slots: the entries / SET_LOAD, a multiple of 8 (one
+	 * cache line), at most 2^32 */
+	size_t nslots;
 	/** number of slots used */
 	size_t count;
 	/** pre-filter over the hashes of the used slots' names */
@@ -261,6 +264,33 @@ hash_name(const uint8_t* name, struct set_hashes* nh)
 		nh->h[i-1] = h;
 	}
 	return 1;
+}
+
+/**
+ * The home slot of a hash: its low 32 bits scaled to the table
+ * (multiply and shift instead of a mask, so the table need not be a
+ * power of two and stays at SET_LOAD whatever the number of entries).
+ * The tag is taken from the high 32 bits, so the two do not overlap.
+ * @param set: the set.
+ * @param h: the name hash.
+ * @return the slot's index.
+ */
+static size_t
+slot_of(const struct sh_set* set, uint64_t h)
+{
+	return (size_t)(((h & 0xffffffffULL) * (uint64_t)set->nslots) >> 32);
+}
+
+/**
+ * The slot after one, wrapping at the end of the table.
+ * @param set: the set.
+ * @param pos: a slot's index.
+ * @return the next slot's index.
+ */
+static size_t
+slot_next(const struct sh_set* set, size_t pos)
+{
+	return pos + 1 == set->nslots ? 0 : pos + 1;
 }
 
 /**
@@ -476,7 +506,7 @@ set_prepare(struct sh_set* set, struct set_pending* p, sh_diag_fn diag,
 	p->h = nh.h[0];
 	p->labels = nh.labels;
 #if defined(__GNUC__)
-	__builtin_prefetch(&set->slots[p->h & set->mask], 1);
+	__builtin_prefetch(&set->slots[slot_of(set, p->h)], 1);
 #endif
 	sh_bloom_prefetch(&set->bloom, p->h);
 	return 1;
@@ -497,7 +527,7 @@ set_insert(struct sh_set* set, const struct set_pending* p,
 	const struct sh_rec* r = sh_rec_at(set->feeds[p->fi], p->off);
 	uint32_t tag = make_tag(p->h, (r->flags & SH_IND_EXACT) != 0);
 	size_t pos, sfi;
-	for(pos = p->h & set->mask; ; pos = (pos + 1) & set->mask) {
+	for(pos = slot_of(set, p->h); ; pos = slot_next(set, pos)) {
 		struct set_slot* s = &set->slots[pos];
 		if(s->ref == 0) {
 			s->tag = tag;
@@ -618,20 +648,22 @@ static int
 set_alloc_table(struct sh_set* set, size_t total, size_t units,
 	sh_diag_fn diag, void* arg)
 {
-	size_t slots = SET_MIN_SLOTS;
+	size_t slots;
 	if(units > SET_MAX_UNITS) {
 		sh_diag_emit(diag, arg, SH_SEV_ERROR, NULL, 0, 0, "too many "
 			"indicators (%zu, %zu bytes of records) for one set",
 			total, units * SET_REF_UNIT);
 		return 0;
 	}
-	/* keep the load factor at or below 0.7 */
-	while(slots / 10 * 7 < total)
-		slots *= 2;
+	/* a load factor of at most 0.7, whole cache lines of slots; there
+	 * is always an empty slot, which ends every probe */
+	slots = (total / 7 * 10 + total % 7 * 10 / 7 + 1 + 7) & ~(size_t)7;
+	if(slots < SET_MIN_SLOTS)
+		slots = SET_MIN_SLOTS;
 	set->slots = slots_alloc(slots);
 	if(!set->slots || !sh_bloom_init(&set->bloom, total))
 		return 0;
-	set->mask = slots - 1;
+	set->nslots = slots;
 	return 1;
 }
 
@@ -691,7 +723,7 @@ set_find(const struct sh_set* set, uint64_t h, const uint8_t* lname,
 	const struct set_slot* sub = NULL;
 	size_t pos;
 	size_t fi;
-	for(pos = h & set->mask; ; pos = (pos + 1) & set->mask) {
+	for(pos = slot_of(set, h); ; pos = slot_next(set, pos)) {
 		const struct set_slot* s = &set->slots[pos];
 		if(s->ref == 0)
 			return sub;
@@ -745,7 +777,7 @@ sh_set_match(const struct sh_set* set, const uint8_t* qname,
 	for(i = 0; i < n; i++) {
 		sh_bloom_probe_start(&set->bloom, nh.h[i], &probe[i]);
 #if defined(__GNUC__)
-		__builtin_prefetch(&set->slots[nh.h[i] & set->mask]);
+		__builtin_prefetch(&set->slots[slot_of(set, nh.h[i])]);
 #endif
 	}
 	/* most specific first; a suffix the filter turns away is certainly
@@ -788,7 +820,7 @@ sh_set_memory(const struct sh_set* set)
 {
 	if(!set)
 		return 0;
-	return sizeof(*set) + (set->mask + 1) * sizeof(*set->slots) +
+	return sizeof(*set) + set->nslots * sizeof(*set->slots) +
 		sh_bloom_bytes(&set->bloom) +
 		set->num_feeds * (sizeof(*set->feeds) + sizeof(*set->base)) +
 		sizeof(*set->base);
@@ -800,7 +832,7 @@ sh_set_foreach(const struct sh_set* set, sh_set_entry_fn fn, void* arg)
 	size_t pos;
 	if(!set || set->count == 0)
 		return 1;
-	for(pos = 0; pos <= set->mask; pos++) {
+	for(pos = 0; pos < set->nslots; pos++) {
 		struct sh_match m;
 		if(set->slots[pos].ref == 0)
 			continue;
