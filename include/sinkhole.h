@@ -464,6 +464,8 @@ struct sh_ind_meta {
 /** Most bytes of records one segment holds (1 MiB). */
 #define SH_SEG_BYTES ((size_t)1 << SH_SEG_SHIFT)
 
+struct sh_seg_arena;
+
 /**
  * A run of consecutive records of a feed, a few thousand indicators
  * long, and their optional fields.  The unit that two versions of a
@@ -481,6 +483,9 @@ struct sh_seg {
 	int shareable;
 	/** records, back to back */
 	uint8_t* recs;
+	/** the load arena recs lies in (lib/formats/segment.c), or NULL
+	 * when recs is a malloc'd block of its own */
+	struct sh_seg_arena* arena;
 	/** bytes of recs in use, at most SH_SEG_BYTES */
 	size_t len;
 	/** number of records */

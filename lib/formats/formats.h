@@ -84,8 +84,9 @@ struct sh_fb {
 	int seg_open;
 	/** entries allocated in feed->segs and feed->seg_line */
 	size_t segs_cap;
-	/** bytes allocated for the open segment's records */
-	size_t recs_cap;
+	/** the arena this load's new segments are written to (a
+	 * reference), or NULL before the first */
+	struct sh_seg_arena* arena;
 	/** entries allocated for the open segment's meta */
 	size_t meta_cap;
 	/** position of the record stored last */

@@ -27,10 +27,24 @@
  * running version instead of a second copy of all its records (35 MB).
  * A segment whose indicators point at the feed's source rules (Sigma,
  * STIX) is not shared: the sources belong to one version.
+ *
+ * Memory: the new segments of one load are written in place, one after
+ * the other, into a load arena: address space reserved at the first
+ * record (enough for max_indicators of the longest names, inaccessible
+ * until used), made writable 2 MiB at a time as the records arrive, and
+ * advised for transparent huge pages, so a matched record costs no TLB
+ * miss of its own and no segment is ever copied or reallocated.  A
+ * segment that turns out to have a twin is rewound: the next one is
+ * written over it.  The arena is reference counted by its segments;
+ * the pages of a segment freed while others of its arena live on (the
+ * rest of a file whose one segment changed) are given back to the
+ * kernel at once, and the arena is unmapped with its last segment.
  */
 #include "formats/formats.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /** Records a segment holds before a content boundary may close it. */
 #define SEG_MIN_RECS 1024
@@ -40,6 +54,138 @@
 /** Most segments one feed may have: every position, divided by 4,
  * must fit the set's 32-bit references. */
 #define SEG_MAX_SEGS (((size_t)1 << (32 + 2 - SH_SEG_SHIFT)) - 2)
+/** Bytes an arena is made writable by at a time, and its alignment: a
+ * transparent huge page. */
+#define SEG_ARENA_STEP ((size_t)2 * 1024 * 1024)
+/** Most address space one load arena reserves (1 TiB). */
+#define SEG_ARENA_MAX ((size_t)1 << 40)
+/** Alignment of a segment's start in its arena (a cache line). */
+#define SEG_ALIGN 64
+
+/** The address space one load writes its new segments into. */
+struct sh_seg_arena {
+	/** references: the builder while it loads, and each segment */
+	unsigned refs;
+	/** the whole mapping, as mmap gave it */
+	uint8_t* map;
+	/** its length */
+	size_t map_len;
+	/** start of the usable part, SEG_ARENA_STEP aligned */
+	uint8_t* base;
+	/** bytes usable from base */
+	size_t size;
+	/** bytes from base that are readable and writable */
+	size_t committed;
+	/** bytes from base handed out to segments */
+	size_t used;
+};
+
+/**
+ * Reserve the address space of a load arena (inaccessible until
+ * committed, so it costs no memory).
+ * @param size: bytes wanted.
+ * @return the arena with one reference, or NULL when out of address
+ *	space or memory.
+ */
+static struct sh_seg_arena*
+arena_new(size_t size)
+{
+	struct sh_seg_arena* a = calloc(1, sizeof(*a));
+	void* m;
+
+	if(!a)
+		return NULL;
+	size = (size + SEG_ARENA_STEP - 1) & ~(SEG_ARENA_STEP - 1);
+	a->map_len = size + SEG_ARENA_STEP;
+	m = mmap(NULL, a->map_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		MAP_NORESERVE, -1, 0);
+	if(m == MAP_FAILED) {
+		free(a);
+		return NULL;
+	}
+	a->map = m;
+	a->base = (uint8_t*)(((uintptr_t)m + SEG_ARENA_STEP - 1) &
+		~(uintptr_t)(SEG_ARENA_STEP - 1));
+	a->size = size;
+	a->refs = 1;
+	return a;
+}
+
+/**
+ * Make an arena writable up to an offset.
+ * @param a: the arena.
+ * @param end: bytes from base that must be writable.
+ * @return 1 on success, 0 when the reservation is used up or the kernel
+ *	refuses.
+ */
+static int
+arena_commit(struct sh_seg_arena* a, size_t end)
+{
+	size_t to;
+
+	if(end <= a->committed)
+		return 1;
+	if(end > a->size)
+		return 0;
+	to = (end + SEG_ARENA_STEP - 1) & ~(SEG_ARENA_STEP - 1);
+	if(mprotect(a->base + a->committed, to - a->committed,
+		PROT_READ | PROT_WRITE) != 0)
+		return 0;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(a->base + a->committed, to - a->committed,
+		MADV_HUGEPAGE);
+#endif
+	a->committed = to;
+	return 1;
+}
+
+/**
+ * Give the whole pages inside a byte range of an arena back to the
+ * kernel (the bytes read as zero afterwards; neighbours are untouched).
+ * @param lo: first byte.
+ * @param hi: one past the last.
+ */
+static void
+arena_release(uint8_t* lo, uint8_t* hi)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)lo + page - 1) & ~(page - 1);
+	uintptr_t b = (uintptr_t)hi & ~(page - 1);
+
+	if(b > a)
+		(void)madvise((void*)a, b - a, MADV_DONTNEED);
+}
+
+/**
+ * The address space to reserve for one load: room for max_indicators
+ * records of the longest names, and a segment of slack for the
+ * alignment of each segment's start.
+ * @param fb: the builder.
+ * @return bytes.
+ */
+static size_t
+seg_arena_size(const struct sh_fb* fb)
+{
+	size_t n = fb->lim.max_indicators + 1;
+
+	if(n > SEG_ARENA_MAX / sh_rec_size(SH_NAME_MAX))
+		return SEG_ARENA_MAX;
+	return n * sh_rec_size(SH_NAME_MAX) + n / (SEG_MIN_RECS / 2) *
+		SEG_ALIGN + SH_SEG_BYTES;
+}
+
+/**
+ * Drop a reference to an arena; the last one unmaps it.
+ * @param a: the arena, or NULL.
+ */
+static void
+arena_unref(struct sh_seg_arena* a)
+{
+	if(!a || __atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	(void)munmap(a->map, a->map_len);
+	free(a);
+}
 
 struct sh_seg*
 sh_seg_ref(struct sh_seg* seg)
@@ -63,7 +209,10 @@ sh_seg_unref(struct sh_seg* seg)
 		free(seg->meta[i].unicode);
 	}
 	free(seg->meta);
-	free(seg->recs);
+	if(seg->arena) {
+		arena_release(seg->recs, seg->recs + seg->len);
+		arena_unref(seg->arena);
+	} else	free(seg->recs);
 	free(seg);
 }
 
@@ -278,16 +427,18 @@ seg_seal(struct sh_fb* fb)
 	void* n;
 
 	fb->seg_open = 0;
-	if(seg->len < fb->recs_cap && (n = realloc(seg->recs, seg->len)))
-		seg->recs = n;
 	if(seg->num_meta < fb->meta_cap && (n = realloc(seg->meta,
 		seg->num_meta * sizeof(*seg->meta))))
 		seg->meta = n;
-	fb->recs_cap = 0;
 	fb->meta_cap = 0;
 	seg->digest = seg_digest(seg);
 	if((twin = seg_find_twin(fb, seg)) != NULL) {
+		/* rewound: the next segment is written over this one */
+		fb->arena->used = (size_t)(seg->recs - fb->arena->base);
 		f->segs[f->num_segs - 1] = sh_seg_ref(twin);
+		arena_unref(seg->arena);
+		seg->arena = NULL;
+		seg->recs = NULL;
 		sh_seg_unref(seg);
 		f->num_shared++;
 	}
@@ -319,8 +470,15 @@ seg_open(struct sh_fb* fb, unsigned line)
 		f->seg_line = l;
 		fb->segs_cap = ncap;
 	}
+	if(!fb->arena && !(fb->arena = arena_new(seg_arena_size(fb))))
+		return 0;
 	if(!(seg = calloc(1, sizeof(*seg))))
 		return 0;
+	fb->arena->used = (fb->arena->used + SEG_ALIGN - 1) &
+		~(size_t)(SEG_ALIGN - 1);
+	seg->recs = fb->arena->base + fb->arena->used;
+	seg->arena = fb->arena;
+	__atomic_add_fetch(&fb->arena->refs, 1, __ATOMIC_RELAXED);
 	seg->refs = 1;
 	seg->shareable = 1;
 	f->segs[f->num_segs] = seg;
@@ -342,8 +500,6 @@ seg_room(struct sh_fb* fb, size_t size, unsigned line)
 {
 	struct sh_feed* f = fb->feed;
 	struct sh_seg* seg;
-	size_t need, ncap;
-	uint8_t* n;
 
 	if(fb->seg_open && f->segs[f->num_segs - 1]->len + size >
 		SH_SEG_BYTES)
@@ -351,19 +507,8 @@ seg_room(struct sh_fb* fb, size_t size, unsigned line)
 	if(!fb->seg_open && !seg_open(fb, line))
 		return 0;
 	seg = f->segs[f->num_segs - 1];
-	need = seg->len + size;
-	if(need <= fb->recs_cap)
-		return 1;
-	ncap = fb->recs_cap ? fb->recs_cap * 2 : 4096;
-	while(ncap < need)
-		ncap *= 2;
-	if(ncap > SH_SEG_BYTES)
-		ncap = SH_SEG_BYTES;
-	if(!(n = realloc(seg->recs, ncap)))
-		return 0;
-	seg->recs = n;
-	fb->recs_cap = ncap;
-	return 1;
+	return arena_commit(fb->arena, (size_t)(seg->recs - fb->arena->base) +
+		seg->len + size);
 }
 
 /**
@@ -462,6 +607,7 @@ sh_seg_store(struct sh_fb* fb, const struct sh_indicator* ind,
 	memcpy(r->name, wire, len);
 	fb->last_pos = ((f->num_segs - 1) << SH_SEG_SHIFT) | off;
 	seg->len += size;
+	fb->arena->used += size;
 	seg->num_ind++;
 	f->recs_len += size;
 	f->num_meta += meta ? 1 : 0;
@@ -490,4 +636,11 @@ sh_seg_finish(struct sh_fb* fb)
 	free(fb->twins);
 	fb->twins = NULL;
 	fb->num_twins = 0;
+	if(fb->arena) {
+		/* pages written by rewound segments past the end */
+		arena_release(fb->arena->base + fb->arena->used,
+			fb->arena->base + fb->arena->committed);
+		arena_unref(fb->arena);
+		fb->arena = NULL;
+	}
 }
