@@ -137,8 +137,11 @@ sb_feeds(struct sbuf* b, const struct sh_store_file* files, size_t n)
 		sb_str(b, f ? f->version : NULL);
 		sb_printf(b, ",\"sha256\":");
 		sb_str(b, f ? f->sha256 : NULL);
-		sb_printf(b, ",\"indicators\":%llu,\"loaded_at\":%lld,\"error\":",
-			(unsigned long long)(f ? f->num_ind : 0),
+		sb_printf(b, ",\"indicators\":%llu,\"segments\":%llu,"
+			"\"segments_shared\":%llu,\"loaded_at\":%lld,"
+			"\"error\":", (unsigned long long)(f ? f->num_ind : 0),
+			(unsigned long long)(f ? f->num_segs : 0),
+			(unsigned long long)(f ? f->num_shared : 0),
 			(long long)(f ? f->loaded_at : 0));
 		sb_str(b, files[i].error);
 		sb_printf(b, "}");

@@ -31,9 +31,11 @@
  * Memory: the new segments of one load are written in place, one after
  * the other, into a load arena: address space reserved at the first
  * record (enough for max_indicators of the longest names, inaccessible
- * until used), made writable 2 MiB at a time as the records arrive, and
- * advised for transparent huge pages, so a matched record costs no TLB
- * miss of its own and no segment is ever copied or reallocated.  A
+ * until used), made writable 2 MiB at a time as the records arrive, and,
+ * past SEG_ARENA_HUGE_MIN, advised for transparent huge pages (its
+ * first pages are collapsed into huge pages at the end of the load), so
+ * a matched record costs no TLB miss of its own, a small feed does not
+ * hold a 2 MiB page, and no segment is ever copied or reallocated.  A
  * segment that turns out to have a twin is rewound: the next one is
  * written over it.  The arena is reference counted by its segments;
  * the pages of a segment freed while others of its arena live on (the
@@ -57,6 +59,9 @@
 /** Bytes an arena is made writable by at a time, and its alignment: a
  * transparent huge page. */
 #define SEG_ARENA_STEP ((size_t)2 * 1024 * 1024)
+/** Arenas smaller than this are not given huge pages: a small feed
+ * would hold a whole 2 MiB page for a few kB of records. */
+#define SEG_ARENA_HUGE_MIN ((size_t)4 * 1024 * 1024)
 /** Most address space one load arena reserves (1 TiB). */
 #define SEG_ARENA_MAX ((size_t)1 << 40)
 /** Alignment of a segment's start in its arena (a cache line). */
@@ -132,11 +137,35 @@ arena_commit(struct sh_seg_arena* a, size_t end)
 		PROT_READ | PROT_WRITE) != 0)
 		return 0;
 #ifdef MADV_HUGEPAGE
-	(void)madvise(a->base + a->committed, to - a->committed,
-		MADV_HUGEPAGE);
+	if(to > SEG_ARENA_HUGE_MIN)
+		(void)madvise(a->base + a->committed, to - a->committed,
+			MADV_HUGEPAGE);
 #endif
 	a->committed = to;
 	return 1;
+}
+
+/**
+ * At the end of a load, give a large arena's first pages, written
+ * before it was known to be large, huge pages as well.
+ * @param a: the arena.
+ */
+static void
+arena_settle(struct sh_seg_arena* a)
+{
+#ifdef MADV_HUGEPAGE
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+	if(a->used < SEG_ARENA_HUGE_MIN)
+		return;
+	(void)madvise(a->base, SEG_ARENA_HUGE_MIN, MADV_HUGEPAGE);
+	/* synchronous where the kernel has it (6.1+), else khugepaged
+	 * collapses them later */
+	(void)madvise(a->base, SEG_ARENA_HUGE_MIN, MADV_COLLAPSE);
+#else
+	(void)a;
+#endif
 }
 
 /**
@@ -640,6 +669,7 @@ sh_seg_finish(struct sh_fb* fb)
 		/* pages written by rewound segments past the end */
 		arena_release(fb->arena->base + fb->arena->used,
 			fb->arena->base + fb->arena->committed);
+		arena_settle(fb->arena);
 		arena_unref(fb->arena);
 		fb->arena = NULL;
 	}

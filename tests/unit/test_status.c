@@ -50,6 +50,8 @@ two_files(struct sh_store_file f[2], struct sh_feed* feed)
 	feed->version = (char*)"v\"1";
 	snprintf(feed->sha256, sizeof(feed->sha256), "ab12");
 	feed->num_ind = 7;
+	feed->num_segs = 3;
+	feed->num_shared = 2;
 	feed->loaded_at = 1700000050;
 	f[0].name = "a.yaml";
 	f[0].state = SH_FEED_LOADED;
@@ -64,9 +66,11 @@ two_files(struct sh_store_file f[2], struct sh_feed* feed)
 /** The feeds array of two_files. */
 #define FEEDS_JSON "\"feeds\":[{\"file\":\"a.yaml\",\"state\":\"loaded\"," \
 	"\"id\":\"c2-list\",\"version\":\"v\\\"1\",\"sha256\":\"ab12\"," \
-	"\"indicators\":7,\"loaded_at\":1700000050,\"error\":null}," \
+	"\"indicators\":7,\"segments\":3,\"segments_shared\":2," \
+	"\"loaded_at\":1700000050,\"error\":null}," \
 	"{\"file\":\"b.yaml\",\"state\":\"failed\",\"id\":null," \
-	"\"version\":null,\"sha256\":null,\"indicators\":0,\"loaded_at\":0," \
+	"\"version\":null,\"sha256\":null,\"indicators\":0,\"segments\":0," \
+	"\"segments_shared\":0,\"loaded_at\":0," \
 	"\"error\":\"b.yaml:1:1: error: bad\"}]"
 
 /** The observer object for identity "r1". */
