@@ -307,7 +307,7 @@ def table(res):
     L.append("## 2. Lookup microbenchmark (`bench/lookup_bench.c`, N=%s)" % fnum(lk.get("n")))
     L.append("")
     L.append("Parse %s, build %s (build / parse %s); set %s (%s B/indicator), "
-             "heap of feed + set %s (%s B/indicator; feed records %s B/indicator, %s meta entries)." % (
+             "memory of feed + set (heap and record arena) %s (%s B/indicator; feed records %s B/indicator, %s meta entries)." % (
                  fnum(lk.get("parse_s"), 3, " s"), fnum(lk.get("build_s"), 3, " s"),
                  fratio(lk.get("build_s"), lk.get("parse_s")),
                  fnum((lk.get("set_bytes") or 0) / 1048576.0, 1, " MiB"),
@@ -340,7 +340,7 @@ def table(res):
         if lh.get("error"):
             L.append("Not measured: %s" % lh["error"])
         else:
-            L.append("Parse %s, build %s; set %s (%s B/indicator), heap of feed + set %s "
+            L.append("Parse %s, build %s; set %s (%s B/indicator), memory of feed + set %s "
                      "(%s B/indicator)." % (
                          fnum(lh.get("parse_s"), 3, " s"), fnum(lh.get("build_s"), 3, " s"),
                          fnum((lh.get("set_bytes") or 0) / 1048576.0, 1, " MiB"),

@@ -591,22 +591,26 @@ seg_add_meta(struct sh_fb* fb, struct sh_seg* seg,
 }
 
 /**
- * Whether a name ends a segment by content (SEG_CDC_BITS low bits of
- * its hash are 0).
- * @param wire: the name.
+ * Whether a name ends a segment by content: SEG_CDC_BITS bits of a hash
+ * of its length and of its first and last 8 bytes are 0 (two loads, not
+ * a pass over the name: this runs for every record of a load, and the
+ * names of a feed differ in those bytes).
+ * @param wire: the name, at least 2 bytes (a name of one label or more).
  * @param len: its length.
  * @return 1 at a boundary.
  */
 static int
 seg_boundary(const uint8_t* wire, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t a = 0, b = 0, h;
+	size_t n = len < 8 ? len : 8;
 
-	for(i = 0; i < len; i++)
-		h = (h ^ wire[i]) * 0x100000001b3ULL;
-	h ^= h >> 32;
-	return (h & (((uint64_t)1 << SEG_CDC_BITS) - 1)) == 0;
+	memcpy(&a, wire, n);
+	memcpy(&b, wire + len - n, n);
+	h = (a * 0x9e3779b97f4a7c15ULL) ^ (b + len) * 0xc2b2ae3d27d4eb4fULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (h >> (64 - SEG_CDC_BITS)) == 0;
 }
 
 int
