@@ -687,10 +687,8 @@ feed_hash_read(void* rarg, char* buf, size_t size, size_t* got, char* why,
 static int
 feed_hash_done(struct feed_hash* h, char hex[65])
 {
-	static const char digits[] = "0123456789abcdef";
 	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
 	unsigned dlen = 0;
-	size_t i;
 	int ok = 1;
 
 	if(h->md) {
@@ -698,11 +696,9 @@ feed_hash_done(struct feed_hash* h, char hex[65])
 		EVP_MD_CTX_free(h->md);
 		h->md = NULL;
 	} else	ldns_sha256_final(d, &h->ctx);
-	for(i = 0; i < sizeof(d); i++) {
-		hex[2*i] = digits[d[i] >> 4];
-		hex[2*i + 1] = digits[d[i] & 0xf];
-	}
-	hex[ok ? 64 : 0] = 0;
+	sh_sha256_to_hex(d, hex);
+	if(!ok)
+		hex[0] = 0;
 	return ok;
 }
 

@@ -821,6 +821,19 @@ fb_check_dups(struct sh_fb* fb)
 	return 1;
 }
 
+void
+sh_sha256_to_hex(const uint8_t d[32], char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for(i = 0; i < 32; i++) {
+		hex[2*i] = digits[d[i] >> 4];
+		hex[2*i + 1] = digits[d[i] & 0xf];
+	}
+	hex[64] = 0;
+}
+
 /**
  * Compute the SHA-256 of the file as lower-case hex.  OpenSSL's digest
  * uses the CPU's SHA extensions where there are any (a 10M-indicator
@@ -833,11 +846,9 @@ fb_check_dups(struct sh_fb* fb)
 void
 sh_sha256_hex(const char* data, size_t len, char hex[65])
 {
-	static const char digits[] = "0123456789abcdef";
 	uint8_t d[LDNS_SHA256_DIGEST_LENGTH];
 	unsigned dlen = 0;
 	ldns_sha256_CTX ctx;
-	size_t i;
 
 	if(!EVP_Digest(data, len, d, &dlen, EVP_sha256(), NULL) ||
 		dlen != sizeof(d)) {
@@ -845,11 +856,7 @@ sh_sha256_hex(const char* data, size_t len, char hex[65])
 		ldns_sha256_update(&ctx, (const uint8_t*)data, len);
 		ldns_sha256_final(d, &ctx);
 	}
-	for(i = 0; i < sizeof(d); i++) {
-		hex[2*i] = digits[d[i] >> 4];
-		hex[2*i + 1] = digits[d[i] & 0xf];
-	}
-	hex[64] = 0;
+	sh_sha256_to_hex(d, hex);
 }
 
 struct sh_feed*

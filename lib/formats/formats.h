@@ -305,6 +305,14 @@ struct sh_feed* sh_fb_finish_digest(struct sh_fb* fb, const char sha256[65],
 	int ok);
 
 /**
+ * A SHA-256 digest as lower-case hex, as feeds' sha256 fields hold it
+ * (sh_sha256_hex and the streamed load's incremental hash).
+ * @param d: the 32-byte digest.
+ * @param hex: destination of 65 bytes, NUL terminated.
+ */
+void sh_sha256_to_hex(const uint8_t d[32], char hex[65]);
+
+/**
  * Report a diagnostic about the file; errors are counted and refuse it.
  * @param fb: the builder.
  * @param sev: severity.
