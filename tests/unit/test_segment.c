@@ -70,9 +70,12 @@ teardown(void** state)
  * @param changed: index of a name written differently, or -1.
  * @param extra: names appended at the end.
  * @param comment: 1 to give every 100th name a comment.
+ * @param recomment: index of a commented name whose comment is written
+ *	differently (its name stays), or -1.
  */
 static void
-write_feed(const char* top, int changed, int extra, int comment)
+write_feed(const char* top, int changed, int extra, int comment,
+	int recomment)
 {
 	FILE* fp = fopen(path, "w");
 	int i;
@@ -82,7 +85,8 @@ write_feed(const char* top, int changed, int extra, int comment)
 	for(i = 0; i < NAMES + extra; i++) {
 		if(comment && i % 100 == 0)
 			fprintf(fp, "  - {domain: n%d-%s.example, comment: "
-				"\"c%d\"}\n", i, i == changed ? "x" : "a", i);
+				"\"%s%d\"}\n", i, i == changed ? "x" : "a",
+				i == recomment ? "other " : "c", i);
 		else	fprintf(fp, "  - n%d-%s.example\n", i,
 				i == changed ? "x" : "a");
 	}
@@ -200,7 +204,7 @@ test_segments_layout(void** state)
 	size_t i;
 
 	(void)state;
-	write_feed("", -1, 0, 0);
+	write_feed("", -1, 0, 0, -1);
 	f = load(NULL);
 	assert_int_equal(f->num_ind, NAMES);
 	assert_true(f->num_segs >= 2);
@@ -223,9 +227,9 @@ test_share_one_line(void** state)
 	struct sh_feed* a, *b;
 
 	(void)state;
-	write_feed("", -1, 0, 0);
+	write_feed("", -1, 0, 0, -1);
 	a = load(NULL);
-	write_feed("", NAMES / 2, 0, 0);
+	write_feed("", NAMES / 2, 0, 0, -1);
 	b = load(a);
 	assert_int_equal(b->num_shared, b->num_segs - 1);
 	assert_int_equal(common_segs(a, b), b->num_segs - 1);
@@ -243,9 +247,9 @@ test_share_line_added_on_top(void** state)
 	struct sh_feed* a, *b;
 
 	(void)state;
-	write_feed("", -1, 0, 0);
+	write_feed("", -1, 0, 0, -1);
 	a = load(NULL);
-	write_feed("  - added.example\n", -1, 0, 0);
+	write_feed("  - added.example\n", -1, 0, 0, -1);
 	b = load(a);
 	assert_true(b->num_shared + 1 >= a->num_segs);
 	assert_int_equal(nth(b, NAMES)->line, NAMES + 5);
@@ -261,9 +265,9 @@ test_share_appended(void** state)
 	struct sh_feed* a, *b;
 
 	(void)state;
-	write_feed("", -1, 0, 0);
+	write_feed("", -1, 0, 0, -1);
 	a = load(NULL);
-	write_feed("", -1, 5000, 0);
+	write_feed("", -1, 5000, 0, -1);
 	b = load(a);
 	assert_true(b->num_shared + 1 >= a->num_segs);
 	check_as_fresh(b);
@@ -280,10 +284,10 @@ test_share_meta(void** state)
 	const struct sh_indicator* ind;
 
 	(void)state;
-	write_feed("", -1, 0, 1);
+	write_feed("", -1, 0, 1, -1);
 	a = load(NULL);
 	assert_int_equal(a->num_meta, NAMES / 100);
-	write_feed("", -1, 0, 1);
+	write_feed("", -1, 0, 1, -1);
 	b = load(a);
 	assert_int_equal(b->num_shared, b->num_segs);
 	sh_feed_unref(a);
@@ -291,10 +295,12 @@ test_share_meta(void** state)
 	assert_non_null(ind->comment);
 	assert_string_equal(ind->comment, "c200");
 	check_as_fresh(b);
-	/* the changed name's comment is the same, its name is not */
-	write_feed("", 300, 0, 1);
+	/* only a comment changed: the records are the same bytes, the
+	 * segment holding that comment is still not shared */
+	write_feed("", -1, 0, 1, 300);
 	a = load(b);
 	assert_int_equal(a->num_shared, a->num_segs - 1);
+	assert_string_equal(nth(a, 300)->comment, "other 300");
 	check_as_fresh(a);
 	sh_feed_unref(a);
 	sh_feed_unref(b);
